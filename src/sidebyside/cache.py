@@ -1,0 +1,93 @@
+"""Content-hash cache of snippet results on disk.
+
+The key covers everything that can change what a snippet prints: its source, the data files it
+declares it reads, the installed framework and NumPy versions, the worker's own code and the Python
+version. Versions are read from package metadata, so a warm build imports no framework.
+An entry that cannot be read back whole is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .snippets import Snippet
+
+# Bump when the shape of a stored result changes.
+FORMAT = 1
+_WORKER_SOURCE = (Path(__file__).parent / "worker.py").read_bytes()
+
+
+def default_dir(root: Path) -> Path:
+    configured = os.environ.get("SNIPPETS_CACHE_DIR")
+    return Path(configured).expanduser().resolve() if configured else root / ".cache" / "snippets"
+
+
+def installed_versions(distributions: tuple[str, ...]) -> dict[str, str]:
+    found = {}
+    for name in (*distributions, "numpy"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def key_for(snippet: Snippet) -> str:
+    material = {
+        "format": FORMAT,
+        "engine": [__version__, hashlib.sha256(_WORKER_SOURCE).hexdigest()],
+        "python": platform.python_version(),
+        "versions": installed_versions(snippet.framework.distributions),
+        "path": snippet.relpath,
+        "source": snippet.source,
+        "reads": {
+            name: hashlib.sha256(path.read_bytes()).hexdigest()
+            for name, path in zip(snippet.options.reads, snippet.read_paths())
+        },
+        "fresh": snippet.options.fresh,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+_REQUIRED = {"key", "snippet", "ok", "output", "seconds", "result", "versions"}
+
+
+class Cache:
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def _path(self, key: str) -> Path:
+        return self.directory / f"{key}.json"
+
+    def get(self, key: str) -> dict | None:
+        try:
+            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or not _REQUIRED <= entry.keys() or entry["key"] != key:
+            return None
+        if entry["ok"] is not True or not isinstance(entry["output"], str):
+            return None
+        return entry
+
+    def put(self, entry: dict) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(entry, handle)
+        os.replace(tmp, self._path(entry["key"]))  # atomic: a reader never sees half an entry
+
+    def clear(self) -> int:
+        removed = 0
+        if self.directory.is_dir():
+            for path in self.directory.glob("*.json"):
+                path.unlink()
+                removed += 1
+        return removed

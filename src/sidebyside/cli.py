@@ -1,0 +1,94 @@
+"""Command line: run one pair alone, list pairs, clear the cache.
+
+    python -m sidebyside run graphs/eager      # run (or read from cache) and print both sides
+    python -m sidebyside run graphs/eager --fresh-cache
+    python -m sidebyside list                  # every pair and the pages that name it
+    python -m sidebyside cache                 # where the cache lives and how big it is
+    python -m sidebyside clear-cache
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from . import cache as cache_mod
+from .engine import Engine, PairFailure, describe, scan_references
+from .snippets import SnippetError, load_pair
+
+
+def _run(engine: Engine, name: str, fresh_cache: bool) -> int:
+    try:
+        pair = load_pair(engine.root, name)
+    except SnippetError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    outcomes, todo, keys = {}, [], {}
+    for snippet in pair.snippets:
+        keys[snippet.relpath] = key = cache_mod.key_for(snippet)
+        entry = None if fresh_cache else engine.cache.get(key)
+        if entry is None:
+            todo.append(snippet)
+        else:
+            outcomes[snippet.framework.key] = entry
+
+    def done(snippet, outcome):
+        outcome["key"] = keys[snippet.relpath]
+        outcomes[snippet.framework.key] = outcome
+        if outcome["ok"]:
+            engine.cache.put(outcome)
+
+    if todo:
+        engine._runner_for().run_all(todo, done)
+    failed = False
+    for snippet in pair.snippets:
+        outcome = outcomes[snippet.framework.key]
+        source = "cache" if snippet not in todo else "ran"
+        print(f"== {snippet.relpath} ({source}, {outcome['seconds']:.2f} s)")
+        print(outcome["output"].rstrip() or "(no output)")
+        if not outcome["ok"]:
+            failed = True
+            print(f"FAILED: {describe(snippet, outcome)}", file=sys.stderr)
+    if failed:
+        return 1
+    try:
+        verdict = engine.verdict(pair, outcomes, None, None)
+    except PairFailure as failure:
+        print(f"FAILED: {failure}", file=sys.stderr)
+        return 1
+    if verdict is not None:
+        print(f"== same numbers: {verdict.compared} compared, largest difference {verdict.max_abs:.3g}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sidebyside", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: .)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run one pair and print both sides")
+    run.add_argument("pair", help="pair name, like graphs/eager")
+    run.add_argument("--fresh-cache", action="store_true", help="ignore cached results, run again")
+    sub.add_parser("list", help="list every referenced pair and where")
+    sub.add_parser("cache", help="print where the cache lives")
+    sub.add_parser("clear-cache", help="delete every cached result")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    engine = Engine(args.root)
+    try:
+        if args.command == "run":
+            return _run(engine, args.pair, args.fresh_cache)
+        if args.command == "list":
+            for ref in scan_references(engine.docs_dir):
+                print(f"{ref.name:40} docs/{ref.page}:{ref.line}")
+            return 0
+        if args.command == "cache":
+            entries = list(engine.cache.directory.glob("*.json")) if engine.cache.directory.is_dir() else []
+            print(f"{engine.cache.directory} ({len(entries)} results)")
+            return 0
+        removed = engine.cache.clear()
+        print(f"removed {removed} cached results from {engine.cache.directory}")
+        return 0
+    finally:
+        engine.close()

@@ -1,0 +1,310 @@
+"""Collect, run, render: the engine behind the ``pair`` fence.
+
+On its first call in a build the engine scans ``docs/`` for every ``pair`` fence, loads every pair
+they name, and runs the snippets whose results are not in the cache, both frameworks in parallel.
+Every later call renders from memory. When the files under ``docs/`` or ``snippets/`` change (a
+rebuild under ``mkdocs serve``), the next call collects again, and only changed snippets run.
+The engine needs no site-generator events for this, so any builder that runs markdown-exec's
+fences runs it; the optional MkDocs plugin adds the end-of-build summary and build boundaries.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import cache as cache_mod
+from .compare import DEFAULT_ATOL, DEFAULT_RTOL, Verdict, compare
+from .render import render_pair
+from .runner import Runner
+from .snippets import DEFAULT_TIMEOUT, Pair, Snippet, SnippetError, load_pair
+
+log = logging.getLogger("mkdocs.plugins.sidebyside")
+
+# A pair fence in a page: ```pair [options]\nname\n```  (also with ~~~, and indented in tabs/lists)
+FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})pair\b[^\n]*\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+try:  # under MkDocs a BuildError aborts the build with its message, with or without --strict
+    from mkdocs.exceptions import BuildError as _FailureBase
+except ImportError:  # another builder: the exception still propagates out of the fence
+    _FailureBase = Exception  # type: ignore[misc,assignment]
+
+
+class PairFailure(_FailureBase):
+    """A pair cannot be shown: the message names the page, the snippet file and line, the error."""
+
+
+@dataclass
+class Reference:
+    page: str  # docs-relative path
+    line: int
+    name: str
+
+
+@dataclass
+class Stats:
+    run: int = 0
+    cached: int = 0
+    failed: int = 0
+
+    def line(self) -> str:
+        return f"snippets: {self.run} run, {self.cached} from cache, {self.failed} failed"
+
+
+@dataclass
+class Collected:
+    signature: tuple
+    references: list[Reference]
+    pairs: dict[str, Pair] = field(default_factory=dict)
+    outcomes: dict[str, dict] = field(default_factory=dict)  # snippet relpath -> outcome
+    problems: dict[str, str] = field(default_factory=dict)  # pair name -> why it cannot render
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off", ""}
+
+
+def scan_references(docs_dir: Path) -> list[Reference]:
+    found = []
+    for page in sorted(docs_dir.rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for match in FENCE.finditer(text):
+            name = match.group("body").strip()
+            line = text.count("\n", 0, match.start()) + 1
+            found.append(Reference(page.relative_to(docs_dir).as_posix(), line, name))
+    return found
+
+
+class Engine:
+    def __init__(
+        self,
+        root: Path,
+        docs_dir: Path | None = None,
+        repo_url: str | None = None,
+        edit_branch: str = "main",
+        runner: Runner | None = None,
+    ):
+        self.root = root.resolve()
+        self.docs_dir = (docs_dir or self.root / "docs").resolve()
+        self.repo_url = repo_url.rstrip("/") if repo_url else None
+        self.edit_branch = edit_branch
+        self.execute = _env_flag("SNIPPETS_EXECUTE", True)
+        self.timeout = float(os.environ.get("SNIPPETS_TIMEOUT", DEFAULT_TIMEOUT))
+        self.cache = cache_mod.Cache(cache_mod.default_dir(self.root))
+        self.stats = Stats()
+        self._collected: Collected | None = None
+        self._runner = runner
+        self._owns_runner = runner is None
+        self._lock = threading.Lock()
+
+    # ----------------------------------------------------------------------------- collect
+    def _signature(self) -> tuple:
+        entries = []
+        for base in (self.docs_dir, self.root / "snippets"):
+            for path in sorted(base.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    stat = path.stat()
+                    entries.append((str(path), stat.st_mtime_ns, stat.st_size))
+        return tuple(entries)
+
+    def new_build(self) -> None:
+        """Forget what was collected: the next pair collects again (the plugin calls this)."""
+        with self._lock:
+            self._collected = None
+            self.stats = Stats()
+
+    def collect(self) -> Collected:
+        with self._lock:
+            signature = self._signature()
+            if self._collected is None or self._collected.signature != signature:
+                if self._collected is not None:
+                    self.stats = Stats()  # files changed: this is a new build
+                self._collected = self._collect(signature)
+            return self._collected
+
+    def _collect(self, signature: tuple) -> Collected:
+        collected = Collected(signature, scan_references(self.docs_dir))
+        for ref in collected.references:
+            if ref.name in collected.pairs or ref.name in collected.problems:
+                continue
+            try:
+                collected.pairs[ref.name] = load_pair(self.root, ref.name)
+            except SnippetError as error:
+                collected.problems[ref.name] = str(error)
+                self.stats.failed += 1
+        if not self.execute:
+            return collected
+        missing: list[tuple[Snippet, str]] = []
+        for pair in collected.pairs.values():
+            for snippet in pair.snippets:
+                try:
+                    key = cache_mod.key_for(snippet)
+                except OSError as error:
+                    collected.problems[pair.name] = f"{snippet.relpath}: cannot read a declared file: {error}"
+                    self.stats.failed += 1
+                    continue
+                entry = self.cache.get(key)
+                if entry is not None:
+                    collected.outcomes[snippet.relpath] = entry
+                    self.stats.cached += 1
+                else:
+                    missing.append((snippet, key))
+        if missing:
+            self._run(missing, collected)
+        return collected
+
+    def _run(self, missing: list[tuple[Snippet, str]], collected: Collected) -> None:
+        keys = {snippet.relpath: key for snippet, key in missing}
+        total = len(missing)
+        counter = [0]
+        log.info("snippets: running %d snippet%s", total, "" if total == 1 else "s")
+
+        def done(snippet: Snippet, outcome: dict) -> None:
+            outcome["key"] = keys[snippet.relpath]
+            collected.outcomes[snippet.relpath] = outcome
+            counter[0] += 1
+            if outcome["ok"]:
+                self.stats.run += 1
+                self.cache.put(outcome)  # stored at once: a later failure loses nothing
+                log.info("snippets: [%d/%d] %s ok in %.2f s", counter[0], total, snippet.id, outcome["seconds"])
+            else:
+                self.stats.failed += 1
+                log.error("snippets: [%d/%d] %s FAILED: %s", counter[0], total, snippet.id, describe(snippet, outcome))
+
+        self._runner_for().run_all([snippet for snippet, _ in missing], done)
+
+    def _runner_for(self) -> Runner:
+        if self._runner is None:
+            self._runner = Runner(self.timeout)
+        return self._runner
+
+    def close(self) -> None:
+        if self._runner is not None and self._owns_runner:
+            self._runner.close()
+            self._runner = None
+
+    # ------------------------------------------------------------------------------ render
+    def _where(self, collected: Collected, name: str) -> str:
+        pages = [f"docs/{r.page}:{r.line}" for r in collected.references if r.name == name]
+        return ", ".join(pages) or "(no page)"
+
+    def failures(self, collected: Collected) -> list[str]:
+        """Every reason the site cannot be built, one paragraph each."""
+        messages = [f"{self._where(collected, name)}: {problem}" for name, problem in collected.problems.items()]
+        for name, pair in collected.pairs.items():
+            for snippet in pair.snippets:
+                outcome = collected.outcomes.get(snippet.relpath)
+                if outcome is not None and not outcome["ok"]:
+                    messages.append(f"{self._where(collected, name)}: {describe(snippet, outcome)}")
+        return messages
+
+    def source_url(self, snippet: Snippet) -> str | None:
+        if not self.repo_url:
+            return None
+        return f"{self.repo_url}/blob/{self.edit_branch}/{snippet.relpath}"
+
+    def render(self, name: str, rtol: float | None = None, atol: float | None = None) -> str:
+        collected = self.collect()
+        failures = self.failures(collected)
+        if failures:
+            count = len(failures)
+            raise PairFailure(
+                f"{count} pair problem{'s' if count > 1 else ''} stop the build "
+                f"(while rendering pair {name!r}):\n" + "\n".join(f"- {m}" for m in failures)
+            )
+        pair = collected.pairs.get(name)
+        if pair is None:  # the fence was not found by the scan (e.g. generated content)
+            try:
+                pair = load_pair(self.root, name)
+            except SnippetError as error:
+                raise PairFailure(str(error)) from None
+            raise PairFailure(
+                f"pair {name!r} is rendered but the scan of {self.docs_dir} did not find its fence; "
+                "write it as a ```pair fence in a page under docs/"
+            )
+        urls = {s.framework.key: self.source_url(s) for s in pair.snippets}
+        if not self.execute:
+            return render_pair(pair, None, None, urls)
+        outcomes = {s.framework.key: collected.outcomes[s.relpath] for s in pair.snippets}
+        verdict = self.verdict(pair, outcomes, rtol, atol)
+        return render_pair(pair, outcomes, verdict, urls)
+
+    def verdict(self, pair: Pair, outcomes: dict[str, dict], rtol: float | None, atol: float | None) -> Verdict | None:
+        bound = [s for s in pair.snippets if outcomes[s.framework.key]["result"] is not None]
+        if not bound:
+            return None
+        if len(bound) != len(pair.snippets):
+            unbound = [s.relpath for s in pair.snippets if s not in bound]
+            raise PairFailure(
+                f"pair {pair.name!r}: {bound[0].relpath} binds `result` but {', '.join(unbound)} does not; "
+                "bind it on both sides (the same quantity) or on neither"
+            )
+        a, b = (outcomes[s.framework.key]["result"] for s in pair.snippets)
+        verdict = compare(a, b, DEFAULT_RTOL if rtol is None else rtol, DEFAULT_ATOL if atol is None else atol)
+        if not verdict.same:
+            raise PairFailure(
+                f"pair {pair.name!r}: the two sides computed different numbers: {verdict.problem} "
+                f"({pair.snippets[0].relpath} vs {pair.snippets[1].relpath}; set rtol=/atol= on the "
+                "pair fence if the difference is expected and explained on the page)"
+            )
+        return verdict
+
+    def versions(self) -> dict[str, str]:
+        """What the snippets actually ran with, as reported by the workers."""
+        found: dict[str, str] = {}
+        collected = self.collect()
+        for outcome in collected.outcomes.values():
+            for name, version in outcome.get("versions", {}).items():
+                found.setdefault(name, version)
+        return found
+
+
+def describe(snippet: Snippet, outcome: dict) -> str:
+    error = outcome["error"] or {}
+    line = error.get("line")
+    where = f"{snippet.relpath}:{line}" if line else snippet.relpath
+    text = f"{where}: {error.get('message', 'failed')}"
+    output = outcome.get("output", "").rstrip()
+    if output:
+        tail = "\n".join(output.splitlines()[-15:])
+        text += "\n  output (last lines):\n" + "\n".join("    " + l for l in tail.splitlines())
+    return text
+
+
+_engines: dict[Path, Engine] = {}
+_engines_lock = threading.Lock()
+_current: Engine | None = None
+
+
+def get_engine(root: Path | None = None) -> Engine:
+    """One engine per project root and process (``mkdocs serve`` keeps it between rebuilds).
+
+    Without a root: the engine the MkDocs plugin chose, else the project in ``SNIPPETS_ROOT``,
+    else the current directory.
+    """
+    if root is None and _current is not None:
+        return _current
+    root = (root or Path(os.environ.get("SNIPPETS_ROOT", os.getcwd()))).resolve()
+    with _engines_lock:
+        engine = _engines.get(root)
+        if engine is None:
+            engine = _engines[root] = Engine(root)
+            atexit.register(engine.close)
+        return engine
+
+
+def use_engine(engine: Engine | None) -> None:
+    global _current
+    _current = engine

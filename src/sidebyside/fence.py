@@ -1,0 +1,63 @@
+"""The ``pair`` fence: markdown-exec executes it, the engine renders it.
+
+In ``mkdocs.yml`` (``pymdownx.superfences`` custom fences, markdown-exec's documented set-up
+without its MkDocs plugin, which Zensical reads too)::
+
+    - name: pair
+      class: pair
+      validator: !!python/name:sidebyside.fence.validator
+      format: !!python/name:sidebyside.fence.formatter
+
+A page then names a pair in one line; ``exec`` is implied, ``rtol``/``atol`` are optional::
+
+    ```pair
+    graphs/eager
+    ```
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markdown_exec import base_format, formatter, formatters
+from markdown_exec import validator as _markdown_exec_validator
+
+from markupsafe import Markup
+
+from .engine import PairFailure, get_engine
+from .render import anchor, wrap
+
+__all__ = ["formatter", "validator"]
+
+_OPTIONS = {"rtol", "atol"}
+
+
+def _run(code: str, **extra: Any) -> str:
+    name = code.strip()
+    for ignored in ("returncode", "session", "id"):
+        extra.pop(ignored, None)
+    unknown = sorted(set(extra) - _OPTIONS)
+    if unknown:
+        raise PairFailure(f"pair {name!r}: unknown fence option(s) {', '.join(unknown)} (known: rtol, atol)")
+    tolerances = {}
+    for option in _OPTIONS & set(extra):
+        try:
+            tolerances[option] = float(extra[option])
+        except ValueError:
+            raise PairFailure(f"pair {name!r}: {option}={extra[option]!r} is not a number") from None
+    return get_engine().render(name, **tolerances)
+
+
+def _format_pair(**kwargs: Any) -> str:
+    name = kwargs["code"].strip()
+    # Ids inside the pair (tabs) get the pair's anchor as prefix: unique on the page, stable.
+    kwargs["id_prefix"] = anchor(name) + "-"
+    return Markup(wrap(name, base_format(language="pair", run=_run, **kwargs)))
+
+
+formatters["pair"] = _format_pair
+
+
+def validator(language: str, inputs: dict[str, str], options: dict[str, Any], attrs: dict[str, Any], md: Any) -> bool:
+    inputs.setdefault("exec", "on")
+    return _markdown_exec_validator(language, inputs, options, attrs, md)

@@ -1,0 +1,53 @@
+"""Optional MkDocs plugin: build boundaries, the end-of-build summary line, and serve watching.
+
+The engine works without it (see :mod:`sidebyside.engine`); with it, each build starts a fresh
+collection, ends with exactly one ``snippets: N run, M from cache, F failed`` line, and
+``mkdocs serve`` rebuilds when a snippet changes (only the changed snippets run again).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.plugins import BasePlugin
+
+from .engine import Engine, get_engine, log, use_engine
+
+
+class SideBySidePlugin(BasePlugin):
+    engine: Engine
+
+    def on_config(self, config):
+        root = Path(config.config_file_path).resolve().parent
+        self.engine = get_engine(root)
+        self.engine.docs_dir = Path(config.docs_dir).resolve()
+        self.engine.repo_url = config.repo_url.rstrip("/") if config.repo_url else None
+        edit_uri = config.edit_uri or ""
+        if edit_uri.startswith(("edit/", "blob/")):
+            self.engine.edit_branch = edit_uri.split("/")[1]
+        use_engine(self.engine)
+        snippets = str(root / "snippets")
+        if snippets not in config.watch:
+            config.watch.append(snippets)
+        return config
+
+    def on_pre_build(self, config):
+        self.engine.new_build()
+        self.summarized = False
+
+    def _summarize(self) -> None:
+        if not self.summarized:  # strict mode raises after post_build and calls on_build_error
+            self.summarized = True
+            log.info(self.engine.stats.line())
+
+    def on_post_build(self, config):
+        if not self.engine.execute:
+            log.info("snippets: SNIPPETS_EXECUTE=0 (preview): nothing ran and no page shows output")
+        self._summarize()
+
+    def on_build_error(self, error):
+        self._summarize()
+
+    def on_shutdown(self):
+        self.engine.close()
+        use_engine(None)

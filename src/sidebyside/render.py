@@ -1,0 +1,101 @@
+"""Markdown for one pair: a content tab per framework (shown side by side on wide screens by
+``docs/assets/sidebyside.css``), each with the code, the captured output and a footer, then the
+verdict of the equivalence check. Only Markdown extensions that Material documents are used:
+``pymdownx.tabbed``, ``pymdownx.superfences``, ``md_in_html`` and ``admonition``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+
+from .compare import Verdict
+from .snippets import Pair, Snippet
+
+
+def _fence(text: str, info: str) -> str:
+    """A code fence that no run of backticks inside ``text`` can close."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{info}\n{text.rstrip(chr(10))}\n{ticks}"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+
+
+def _footer(snippet: Snippet, outcome: dict | None, source_url: str | None) -> str:
+    parts = []
+    if outcome is not None:
+        versions = outcome.get("versions", {})
+        module = snippet.framework.module
+        if module in versions:
+            parts.append(f"{module} {html.escape(versions[module])}")
+        if module == "tensorflow" and "keras" in versions:
+            parts.append(f"keras {html.escape(versions['keras'])}")
+        if "python" in versions:
+            parts.append(f"Python {html.escape(versions['python'])}")
+        parts.append(f"ran in {_seconds(outcome['seconds'])}")
+    if source_url:  # the path itself is the code block's title
+        parts.append(f'<a href="{html.escape(source_url)}">source</a>')
+    return '<p class="sbs-meta">' + " · ".join(parts) + "</p>"
+
+
+def _side(snippet: Snippet, outcome: dict | None, source_url: str | None) -> str:
+    blocks = [_fence(snippet.source, f'python title="{snippet.relpath}"')]
+    if outcome is not None:
+        output = outcome["output"]
+        if output.strip():
+            blocks.append(_fence(output, '{ .text .sbs-output title="Output" }'))
+        else:
+            blocks.append('<p class="sbs-empty">This snippet prints nothing.</p>')
+    blocks.append(_footer(snippet, outcome, source_url))
+    body = "\n\n".join(blocks)
+    return f'=== "{snippet.framework.label}"\n\n' + textwrap.indent(body, "    ", lambda _: True)
+
+
+def _verdict(verdict: Verdict | None, preview: bool) -> str:
+    if preview:
+        return (
+            '!!! warning "Preview: not executed"\n\n'
+            "    This page was built with `SNIPPETS_EXECUTE=0`: the code is shown, but nothing ran, "
+            "so there is no output and no equivalence check."
+        )
+    if verdict is None:
+        return ""
+    numbers = "number" if verdict.compared == 1 else "numbers"
+    return (
+        '!!! success "Same numbers"\n\n'
+        f"    Both sides bind `result`; the build compared {verdict.compared} {numbers}: "
+        f"largest difference {verdict.max_abs:.3g} "
+        f"(tolerance: atol {verdict.atol:g} + rtol {verdict.rtol:g} × |value|)."
+    )
+
+
+def anchor(name: str) -> str:
+    """The pair's id on its page: ``graphs/eager`` -> ``pair-graphs-eager``."""
+    return "pair-" + name.replace("/", "-").replace("_", "-")
+
+
+def wrap(name: str, inner_html: str) -> str:
+    """The element that carries the pair's anchor and the layout class around its rendered tabs."""
+    return (
+        f'<div class="sbs-pair" id="{anchor(name)}" data-pair="{html.escape(name)}">'
+        f"{inner_html}</div>"
+    )
+
+
+def render_pair(
+    pair: Pair,
+    outcomes: dict[str, dict] | None,
+    verdict: Verdict | None,
+    source_urls: dict[str, str | None],
+) -> str:
+    """Markdown for the tabs and the verdict; ``outcomes`` is None in a preview build."""
+    sides = "\n\n".join(
+        _side(s, outcomes[s.framework.key] if outcomes else None, source_urls.get(s.framework.key))
+        for s in pair.snippets
+    )
+    verdict_md = _verdict(verdict, outcomes is None)
+    return sides + ("\n\n" + verdict_md if verdict_md else "") + "\n"

@@ -1,0 +1,266 @@
+"""Run snippets in worker processes: one reused worker per framework, or a fresh interpreter.
+
+Each snippet gets a new ``__main__`` module and its own temporary working directory. A snippet
+that outlives its timeout is stopped: its worker (and everything it started) is killed and the
+next snippet of that framework gets a new worker. A worker that dies while running a snippet
+(``os._exit``, a segfault) is reported with what the snippet printed up to then.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .snippets import Framework, Snippet
+
+STARTUP_TIMEOUT = 300.0  # importing TensorFlow on a busy 2-core machine can take a while
+GRACE = 3.0  # after the timeout, time for the worker's stack dump to land
+
+
+def worker_env() -> dict[str, str]:
+    """The environment every snippet runs in, in a worker or standalone (tests use it too)."""
+    env = dict(os.environ)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ INFO/WARNING lines carry timestamps
+    env["PYTHONUNBUFFERED"] = "1"  # stdout and stderr interleave in the order they were written
+    env["PYTHONHASHSEED"] = "0"
+    env.setdefault("PYTHONWARNINGS", "default")
+    src = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
+    return env
+
+
+def normalize(text: str, root: str, workdir: str) -> str:
+    """Make captured output independent of where the build ran: no absolute paths."""
+    paths = sysconfig.get_paths()
+    replacements = [
+        (workdir + os.sep, ""),
+        (workdir, "."),
+        (paths["purelib"] + os.sep, "<site-packages>/"),
+        (paths["platlib"] + os.sep, "<site-packages>/"),
+        (paths["stdlib"] + os.sep, "<python>/"),
+        (root + os.sep, ""),
+    ]
+    # Longest first: the working directory and site-packages may lie inside the project root.
+    for old, new in sorted(replacements, key=lambda pair: -len(pair[0])):
+        text = text.replace(old, new)
+    return text
+
+
+class Worker:
+    def __init__(self, module: str, home: Path):
+        self.home = Path(tempfile.mkdtemp(prefix="worker-", dir=home))
+        self.log_path = self.home / "worker.log"
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "sidebyside.worker", module],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                cwd=self.home,
+                env=worker_env(),
+                start_new_session=True,  # its own process group: a kill reaches what it started
+                text=True,
+                encoding="utf-8",
+            )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.ready = False
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def _next(self, timeout: float) -> dict | None:
+        """The next message, or None when the worker died or said nothing in time."""
+        try:
+            line = self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        return json.loads(line) if line is not None else None
+
+    def wait_ready(self) -> str | None:
+        """None when ready, else why not."""
+        if self.ready:
+            return None
+        message = self._next(STARTUP_TIMEOUT)
+        if message and message.get("ready"):
+            self.ready = True
+            return None
+        self.kill()
+        log = self.log_path.read_text(errors="replace")[-4000:]
+        return f"the worker did not start (exit code {self.proc.returncode}):\n{log}"
+
+    def request(self, payload: dict, timeout: float) -> dict | None:
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(json.dumps(payload) + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            return None
+        return self._next(timeout)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            assert self.proc.stdin is not None
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self.kill()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+def _line_in(text: str, path: str) -> int | None:
+    """The snippet's line in the innermost frame of a faulthandler dump or a traceback."""
+    lines = re.findall(rf'File "{re.escape(path)}", line (\d+)', text)
+    if not lines:
+        return None
+    # faulthandler prints the innermost frame first, tracebacks print it last.
+    return int(lines[0] if "most recent call first" in text else lines[-1])
+
+
+class Runner:
+    """Runs snippets; one reused worker per framework, started on first use."""
+
+    def __init__(self, default_timeout: float):
+        self.default_timeout = default_timeout
+        self.home = Path(tempfile.mkdtemp(prefix="sidebyside-"))
+        self.workers: dict[str, Worker] = {}
+        self.lock = threading.Lock()
+
+    def start(self, frameworks: Iterable[Framework]) -> None:
+        """Start workers ahead of time, so that both frameworks import in parallel."""
+        with self.lock:
+            for fw in frameworks:
+                if fw.key not in self.workers or not self.workers[fw.key].alive():
+                    self.workers[fw.key] = Worker(fw.module, self.home)
+
+    def _worker_for(self, snippet: Snippet) -> Worker:
+        if snippet.options.fresh:
+            return Worker("-", self.home)
+        self.start([snippet.framework])
+        return self.workers[snippet.framework.key]
+
+    def run(self, snippet: Snippet) -> dict:
+        timeout = snippet.timeout(self.default_timeout)
+        worker = self._worker_for(snippet)
+        workdir = Path(tempfile.mkdtemp(prefix="run-", dir=self.home))
+        cwd = workdir / "cwd"
+        cwd.mkdir()
+        output_path = workdir / "output.txt"
+        root = str(snippet.path)[: -len(snippet.relpath) - 1]
+
+        def clean(text: str) -> str:
+            return normalize(text, root, str(cwd))
+
+        outcome: dict = {
+            "snippet": snippet.relpath,
+            "ok": False,
+            "output": "",
+            "seconds": 0.0,
+            "result": None,
+            "versions": {},
+            "error": None,
+        }
+        try:
+            problem = worker.wait_ready()
+            if problem:
+                outcome["error"] = {"kind": "crash", "message": problem, "line": None}
+                return outcome
+            started = time.perf_counter()
+            reply = worker.request(
+                {"path": str(snippet.path), "cwd": str(cwd), "output": str(output_path), "timeout": timeout},
+                timeout + GRACE,
+            )
+            elapsed = time.perf_counter() - started
+            raw = output_path.read_text(encoding="utf-8", errors="replace") if output_path.exists() else ""
+            if reply is None:
+                timed_out = worker.alive()
+                worker.kill()
+                with self.lock:
+                    if self.workers.get(snippet.framework.key) is worker:
+                        del self.workers[snippet.framework.key]
+                line = _line_in(raw, str(snippet.path))
+                if timed_out:
+                    message = f"timed out after {timeout:g} s (worker killed)"
+                else:
+                    message = f"the interpreter died with exit code {worker.proc.returncode}"
+                outcome.update(
+                    seconds=elapsed,
+                    output=clean(raw),
+                    error={"kind": "timeout" if timed_out else "crash", "message": message, "line": line},
+                )
+                return outcome
+            outcome.update(
+                ok=reply["ok"],
+                seconds=round(reply["seconds"], 4),
+                result=reply["result"],
+                versions=reply["versions"],
+                output=clean(raw),
+            )
+            if reply["error"]:
+                error = reply["error"]
+                outcome["error"] = {
+                    "kind": "exception",
+                    "message": clean(error["message"]),
+                    "line": error["line"],
+                }
+            return outcome
+        finally:
+            if snippet.options.fresh:
+                worker.close()
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def run_all(self, snippets: list[Snippet], done: Callable[[Snippet, dict], None]) -> None:
+        """Run snippets, one thread per framework so that both workers are busy at once."""
+        by_framework: dict[str, list[Snippet]] = {}
+        for snippet in snippets:
+            by_framework.setdefault(snippet.framework.key, []).append(snippet)
+        self.start(
+            snippets_[0].framework
+            for snippets_ in by_framework.values()
+            if any(not s.options.fresh for s in snippets_)
+        )
+
+        def lane(items: list[Snippet]) -> None:
+            for snippet in items:
+                done(snippet, self.run(snippet))
+
+        threads = [threading.Thread(target=lane, args=(items,)) for items in by_framework.values()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def close(self) -> None:
+        with self.lock:
+            workers, self.workers = list(self.workers.values()), {}
+        for worker in workers:
+            worker.close()
+        shutil.rmtree(self.home, ignore_errors=True)

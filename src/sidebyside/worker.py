@@ -1,0 +1,179 @@
+"""The worker process: imports one framework once, then runs snippets sent to it, one at a time.
+
+Run as ``python -m sidebyside.worker MODULE`` (MODULE is ``torch``, ``tensorflow`` or ``-`` for a
+fresh interpreter that imports nothing up front). It reads one JSON request per line on stdin and
+answers one JSON line on the file descriptor that was stdout when it started. While a snippet runs,
+file descriptors 1 and 2 point at the request's output file, so everything the snippet and the
+libraries under it print (Python, C++ logs, warnings, a crash dump) is captured, in order.
+
+This module imports only the standard library (and numpy, lazily, to encode ``result``), so it
+never brings in the other framework.
+"""
+
+from __future__ import annotations
+
+import builtins
+import faulthandler
+import importlib
+import json
+import linecache
+import os
+import sys
+import time
+import traceback
+import types
+import warnings
+
+EXIT_MARKER = "sidebyside: the snippet ended the interpreter with os._exit"
+
+
+class ResultError(TypeError):
+    pass
+
+
+def encode(value: object, where: str = "result") -> dict:
+    """Turn a snippet's ``result`` into JSON: numbers keep dtype and shape, dicts and lists nest."""
+    if isinstance(value, str):
+        return {"kind": "text", "value": value}
+    if isinstance(value, dict):
+        return {"kind": "dict", "items": {str(k): encode(v, f"{where}[{k!r}]") for k, v in value.items()}}
+    import numpy as np
+
+    if hasattr(value, "detach"):  # torch.Tensor without importing torch here
+        value = value.detach().cpu()
+        if str(value.dtype) == "torch.bfloat16":
+            value = value.float()
+        value = value.numpy()
+    try:
+        array = np.asarray(value)
+    except Exception:  # ragged lists and the like
+        array = None
+    if isinstance(value, (list, tuple)) and (array is None or array.dtype == object):
+        return {"kind": "list", "items": [encode(v, f"{where}[{i}]") for i, v in enumerate(value)]}
+    if array is None or array.dtype.kind not in "biuf" and array.dtype.name != "bfloat16":
+        raise ResultError(
+            f"{where} must be numbers, arrays, tensors, strings, or dicts/lists of them; "
+            f"got {type(value).__name__}"
+        )
+    dtype = array.dtype.name
+    return {
+        "kind": "array",
+        "dtype": dtype,
+        "shape": list(array.shape),
+        "data": array.astype("float64").ravel().tolist(),
+    }
+
+
+def _snippet_line(tb: traceback.StackSummary, path: str) -> int | None:
+    lines = [frame.lineno for frame in tb if frame.filename == path]
+    return lines[-1] if lines else None
+
+
+def run_one(request: dict) -> dict:
+    path = request["path"]
+    source = open(path, encoding="utf-8").read()
+    # The source is also what inspect/AutoGraph/TorchDynamo read back, through linecache.
+    linecache.cache[path] = (len(source), None, source.splitlines(True), path)
+    module = types.ModuleType("__main__")
+    module.__file__ = path
+    module.__builtins__ = builtins
+    saved = (sys.modules.get("__main__"), list(sys.argv), list(sys.path), os.getcwd())
+    sys.modules["__main__"] = module
+    sys.argv[:] = [path]
+    sys.path[0:1] = [os.path.dirname(path)]
+    os.chdir(request["cwd"])
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    out_fd = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    saved_fds = os.dup(1), os.dup(2)
+    os.dup2(out_fd, 1)
+    os.dup2(out_fd, 2)
+    os.close(out_fd)
+    # Dump every thread's stack just before the parent's deadline, so a hang names its line.
+    faulthandler.dump_traceback_later(request["timeout"], exit=False)
+    error = None
+    started = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")  # each snippet sees its warnings, as a fresh run would
+            code = compile(source, path, "exec")
+            try:
+                exec(code, module.__dict__)
+            except SystemExit as stop:
+                if stop.code not in (None, 0):
+                    raise
+        seconds = time.perf_counter() - started
+        result = encode(module.__dict__["result"]) if "result" in module.__dict__ else None
+    except BaseException as exc:  # noqa: BLE001 - a snippet may raise anything; report it all
+        seconds = time.perf_counter() - started
+        result = None
+        tb = traceback.extract_tb(exc.__traceback__)
+        # Show the traceback from the snippet's first frame on, as `python snippet.py` would.
+        first = next((i for i, f in enumerate(tb) if f.filename == path), 0)
+        entries = traceback.format_list(tb[first:]) if not isinstance(exc, ResultError) else []
+        text = "Traceback (most recent call last):\n" + "".join(entries) if entries else ""
+        text += "".join(traceback.format_exception_only(type(exc), exc))
+        sys.stderr.write(text)
+        error = {
+            "type": type(exc).__name__,
+            "message": "".join(traceback.format_exception_only(type(exc), exc)).strip(),
+            "line": _snippet_line(tb, path),
+            "traceback": text,
+        }
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved_fds[0], 1)
+        os.dup2(saved_fds[1], 2)
+        os.close(saved_fds[0])
+        os.close(saved_fds[1])
+        main, argv, syspath, cwd = saved
+        sys.modules["__main__"] = main  # type: ignore[assignment]
+        sys.argv[:] = argv
+        sys.path[:] = syspath
+        os.chdir(cwd)
+    return {"ok": error is None, "seconds": seconds, "result": result, "error": error}
+
+
+def versions(module_name: str) -> dict[str, str]:
+    found = {"python": sys.version.split()[0]}
+    for name in ("torch", "tensorflow", "keras", "numpy"):
+        module = sys.modules.get(name)
+        if module is not None and getattr(module, "__version__", None):
+            found[name] = str(module.__version__)
+    return found
+
+
+def main() -> None:
+    module_name = sys.argv[1]
+    protocol = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    # Until a snippet runs, whatever the framework prints goes to our stderr (the build log).
+    os.dup2(2, 1)
+    faulthandler.enable(all_threads=True)
+    real_exit = os._exit
+
+    def exit_with_trace(code: int) -> None:
+        sys.stderr.write(f"\n{EXIT_MARKER}({code})\n")
+        sys.stderr.flush()
+        faulthandler.dump_traceback(all_threads=False)
+        real_exit(code)
+
+    os._exit = exit_with_trace  # type: ignore[assignment]
+
+    if module_name != "-":
+        importlib.import_module(module_name)
+        if module_name == "tensorflow":
+            importlib.import_module("keras")
+    protocol.write(json.dumps({"ready": True}) + "\n")
+    for line in sys.stdin:
+        request = json.loads(line)
+        response = run_one(request)
+        # Versions after the run: a fresh interpreter imports its framework inside the snippet.
+        response["versions"] = versions(module_name)
+        protocol.write(json.dumps(response) + "\n")
+
+
+if __name__ == "__main__":
+    main()
