@@ -221,7 +221,7 @@ class Engine:
         if failures:
             count = len(failures)
             raise PairFailure(
-                f"{count} pair problem{'s' if count > 1 else ''} stop the build "
+                f"{count} pair problem{'s stop' if count > 1 else ' stops'} the build "
                 f"(while rendering pair {name!r}):\n" + "\n".join(f"- {m}" for m in failures)
             )
         pair = collected.pairs.get(name)

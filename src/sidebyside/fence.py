@@ -23,6 +23,7 @@ from markdown_exec import base_format, formatter, formatters
 from markdown_exec import validator as _markdown_exec_validator
 
 from markupsafe import Markup
+from pymdownx.superfences import SuperFencesException
 
 from .engine import PairFailure, get_engine
 from .render import anchor, wrap
@@ -32,20 +33,32 @@ __all__ = ["formatter", "validator"]
 _OPTIONS = {"rtol", "atol"}
 
 
+class FenceFailure(PairFailure, SuperFencesException):
+    """SuperFences renders a fence whose formatter raises as a plain code block, silently, unless
+    the exception is a SuperFencesException: a failing pair must stop the build instead."""
+
+
+def _render(name: str, **tolerances: float) -> str:
+    try:
+        return get_engine().render(name, **tolerances)
+    except PairFailure as failure:
+        raise FenceFailure(str(failure)) from None
+
+
 def _run(code: str, **extra: Any) -> str:
     name = code.strip()
     for ignored in ("returncode", "session", "id"):
         extra.pop(ignored, None)
     unknown = sorted(set(extra) - _OPTIONS)
     if unknown:
-        raise PairFailure(f"pair {name!r}: unknown fence option(s) {', '.join(unknown)} (known: rtol, atol)")
+        raise FenceFailure(f"pair {name!r}: unknown fence option(s) {', '.join(unknown)} (known: rtol, atol)")
     tolerances = {}
     for option in _OPTIONS & set(extra):
         try:
             tolerances[option] = float(extra[option])
         except ValueError:
-            raise PairFailure(f"pair {name!r}: {option}={extra[option]!r} is not a number") from None
-    return get_engine().render(name, **tolerances)
+            raise FenceFailure(f"pair {name!r}: {option}={extra[option]!r} is not a number") from None
+    return _render(name, **tolerances)
 
 
 def _format_pair(**kwargs: Any) -> str:

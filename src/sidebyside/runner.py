@@ -35,7 +35,6 @@ def worker_env() -> dict[str, str]:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ INFO/WARNING lines carry timestamps
     env["PYTHONUNBUFFERED"] = "1"  # stdout and stderr interleave in the order they were written
     env["PYTHONHASHSEED"] = "0"
-    env.setdefault("PYTHONWARNINGS", "default")
     src = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
     return env
@@ -90,7 +89,13 @@ class Worker:
             line = self.lines.get(timeout=timeout)
         except queue.Empty:
             return None
-        return json.loads(line) if line is not None else None
+        if line is None:  # end of the pipe: the worker is exiting; let it finish to read its code
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                pass
+            return None
+        return json.loads(line)
 
     def wait_ready(self) -> str | None:
         """None when ready, else why not."""

@@ -25,6 +25,9 @@ import types
 import warnings
 
 EXIT_MARKER = "sidebyside: the snippet ended the interpreter with os._exit"
+# Python's warning filters as the interpreter started, before a framework changed them: every
+# snippet runs under these, so it shows the warnings that `python snippet.py` would show.
+INITIAL_FILTERS = list(warnings.filters)
 
 
 class ResultError(TypeError):
@@ -96,7 +99,10 @@ def run_one(request: dict) -> dict:
     started = time.perf_counter()
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("default")  # each snippet sees its warnings, as a fresh run would
+            warnings.filters[:] = INITIAL_FILTERS
+            # A filter equal to the default action; adding it also forgets which warnings were
+            # already shown, so a warning an earlier snippet triggered shows again.
+            warnings.filterwarnings("default", category=Warning, append=True)
             code = compile(source, path, "exec")
             try:
                 exec(code, module.__dict__)

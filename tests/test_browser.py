@@ -1,0 +1,329 @@
+"""The built site in a real Chromium: clean pages, linked tabs, two columns, search, palette.
+
+Each test opens its own browser context (fresh localStorage) against one local server and one
+browser shared by the module. Run only these with ``pytest -m browser``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from browser import chromium, serve
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+NARROW = 390
+WIDE = 1280
+TIMEOUT_MS = 10_000
+FRAMEWORKS = ("PyTorch", "TensorFlow")
+
+
+@dataclass
+class Site:
+    base: str  # "http://127.0.0.1:<port>/"
+    directory: Path
+    browser: object
+
+    @property
+    def origin(self) -> str:
+        return self.base.rstrip("/")
+
+
+@pytest.fixture(scope="module")
+def site(built_site):
+    with serve(built_site.directory) as base, chromium() as browser:
+        yield Site(base, built_site.directory, browser)
+
+
+@pytest.fixture
+def new_page(site):
+    """Factory: a page in a new context of the given width and colour scheme, closed after the test."""
+    contexts = []
+
+    def make(width: int, color_scheme: str = "light"):
+        context = site.browser.new_context(
+            viewport={"width": width, "height": 900}, color_scheme=color_scheme
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context, context.new_page()
+
+    yield make
+    for context in contexts:
+        with contextlib.suppress(Exception):
+            context.close()
+
+
+def site_pages(directory: Path) -> list[str]:
+    """Every HTML page of the built site, as paths relative to its root (no 404, no assets)."""
+    pages = []
+    for path in sorted(directory.rglob("*.html")):
+        relative = path.relative_to(directory).as_posix()
+        if relative == "404.html" or relative.split("/")[0] in {"assets", "search"}:
+            continue
+        pages.append(relative)
+    return pages
+
+
+def pair_blocks(pair):
+    """{label text: tabbed-block locator} for one .sbs-pair, matched by position."""
+    labels = pair.locator(":scope > .tabbed-set > .tabbed-labels > label")
+    blocks = pair.locator(":scope > .tabbed-set > .tabbed-content > .tabbed-block")
+    texts = [text.strip() for text in labels.all_inner_texts()]
+    assert sorted(texts) == sorted(FRAMEWORKS), f"pair labels: {texts}"
+    assert blocks.count() == len(texts), "one tabbed-block per label"
+    return {text: blocks.nth(i) for i, text in enumerate(texts)}
+
+
+def pair_labels(pair):
+    labels = pair.locator(":scope > .tabbed-set > .tabbed-labels > label")
+    return {labels.nth(i).inner_text().strip(): labels.nth(i) for i in range(labels.count())}
+
+
+def visible_frameworks(page) -> dict[str, list[str]]:
+    """{pair id: frameworks whose block is visible} for every pair on the page."""
+    shown = {}
+    pairs = page.locator(".sbs-pair")
+    for i in range(pairs.count()):
+        pair = pairs.nth(i)
+        blocks = pair_blocks(pair)
+        shown[pair.get_attribute("id")] = [name for name in FRAMEWORKS if blocks[name].is_visible()]
+    return shown
+
+
+# -- 1. Every page loads cleanly and stays on the local server ---------------------------------
+
+
+def test_every_page_loads_without_errors_or_outside_requests(site, new_page):
+    pages = site_pages(site.directory)
+    assert "index.html" in pages and "about/index.html" in pages, pages
+    # The sitemap lists the same pages (under the configured site_url).
+    sitemap = (site.directory / "sitemap.xml").read_text(encoding="utf-8")
+    listed = {urlsplit(loc).path for loc in re.findall(r"<loc>(.*?)</loc>", sitemap)}
+    found = {"/" + page.removesuffix("index.html") for page in pages}
+    assert listed == found, f"sitemap {sorted(listed)} vs built pages {sorted(found)}"
+
+    context, page = new_page(WIDE)
+    problems: list[str] = []
+    current = {"page": ""}
+
+    def on_request(request) -> None:
+        url = request.url
+        if url.startswith(("data:", "blob:")):
+            return
+        if not (url == site.origin or url.startswith(site.origin + "/")):
+            problems.append(f"{current['page']}: request outside the site: {url}")
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            problems.append(f"{current['page']}: console error: {message.text} {message.location}")
+
+    context.on("request", on_request)  # the context also sees the search worker's requests
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"{current['page']}: page error: {error}"))
+    page.on(
+        "requestfailed",
+        lambda request: problems.append(
+            f"{current['page']}: request failed: {request.url} {request.failure}"
+        ),
+    )
+
+    for name in pages:
+        current["page"] = name
+        response = page.goto(site.base + name, wait_until="networkidle")
+        assert response is not None and response.ok, f"{name}: HTTP {response and response.status}"
+        page.wait_for_selector("article.md-content__inner")
+    assert not problems, "\n".join(problems)
+
+
+# -- 2. Linked tabs: one choice holds for every pair on every page ----------------------------
+
+
+def assert_only_tensorflow(page, where: str) -> None:
+    shown = visible_frameworks(page)
+    assert shown, f"{where}: no pair on the page"
+    wrong = {pair: names for pair, names in shown.items() if names != ["TensorFlow"]}
+    assert not wrong, f"{where}: pairs not showing only TensorFlow: {wrong}"
+
+
+def serve_sitemap_for_this_origin(site: Site, context) -> None:
+    """Answer sitemap.xml with its URLs moved from the configured site_url to this server.
+
+    Material's instant navigation only intercepts links listed in sitemap.xml, and when it maps
+    the sitemap onto the current origin it replaces the protocol and host name but keeps the
+    port. The test build's site_url is http://127.0.0.1:8000/ while this server has a random
+    port, so without this every link would fall back to a full page load. Deployed, site_url is
+    the address the site is served from, which this rewrite reproduces.
+    """
+    sitemap = (site.directory / "sitemap.xml").read_text(encoding="utf-8")
+    root = min(re.findall(r"<loc>(.*?)</loc>", sitemap), key=len)
+
+    def handle(route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace(root, site.base))
+
+    context.route(site.base + "sitemap.xml", handle)
+
+
+def test_linked_tabs_persist_across_pages(site, new_page):
+    context, page = new_page(NARROW)
+    serve_sitemap_for_this_origin(site, context)
+    page.goto(site.base + "index.html", wait_until="networkidle")
+    pairs = page.locator(".sbs-pair")
+    assert pairs.count() == 2
+    assert all(names == ["PyTorch"] for names in visible_frameworks(page).values()), (
+        f"first visit should show PyTorch: {visible_frameworks(page)}"
+    )
+
+    pair_labels(pairs.first)["TensorFlow"].click()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.sbs-pair')].every(pair => {
+               const blocks = pair.querySelectorAll('.tabbed-content > .tabbed-block');
+               return blocks[1].offsetParent !== null && blocks[0].offsetParent === null;
+           })"""
+    )
+    assert_only_tensorflow(page, "index.html after the click")
+
+    # Instant navigation, through the drawer's nav link: the document must not reload.
+    page.evaluate("window.__sbsSamePage = true")
+    page.locator('label.md-header__button[for="__drawer"]').click()
+    page.locator('.md-nav--primary a.md-nav__link[href$="about/"]').click()
+    page.wait_for_url(re.compile(r"/about/(index\.html)?$"))
+    page.wait_for_selector("#pair-home-matmul-softmax")
+    assert page.evaluate("window.__sbsSamePage === true"), (
+        "the nav link did a full page load: instant navigation did not handle it"
+    )
+    assert_only_tensorflow(page, "about/ after instant navigation")
+
+    # A full load of the page reads the stored choice too.
+    page.goto(site.base + "about/index.html", wait_until="networkidle")
+    assert_only_tensorflow(page, "about/index.html after page.goto")
+    page.goto(site.base + "index.html", wait_until="networkidle")
+    assert_only_tensorflow(page, "index.html after page.goto")
+
+
+# -- 3. Two columns from 1220 px, tabs below ------------------------------------------------
+
+
+def test_pairs_are_two_columns_wide_and_tabs_narrow(site, new_page):
+    for name in ("index.html", "about/index.html"):
+        _, page = new_page(WIDE)
+        page.goto(site.base + name, wait_until="networkidle")
+        pairs = page.locator(".sbs-pair")
+        assert pairs.count() >= 1, f"{name}: no pair"
+        for i in range(pairs.count()):
+            pair = pairs.nth(i)
+            where = f"{name} {pair.get_attribute('id')} at {WIDE} px"
+            blocks = pair_blocks(pair)
+            assert blocks["PyTorch"].is_visible() and blocks["TensorFlow"].is_visible(), (
+                f"{where}: both blocks should be visible"
+            )
+            box = pair.bounding_box()
+            torch_box = blocks["PyTorch"].bounding_box()
+            tf_box = blocks["TensorFlow"].bounding_box()
+            assert abs(torch_box["y"] - tf_box["y"]) <= 3, f"{where}: tops {torch_box} {tf_box}"
+            assert tf_box["x"] >= torch_box["x"] + torch_box["width"], (
+                f"{where}: TensorFlow {tf_box} does not start right of PyTorch {torch_box}"
+            )
+            for framework, block in (("PyTorch", torch_box), ("TensorFlow", tf_box)):
+                assert block["width"] <= box["width"] / 2 + 1, (
+                    f"{where}: {framework} block {block['width']:.0f} px wide "
+                    f"in a {box['width']:.0f} px pair"
+                )
+                assert block["width"] >= box["width"] / 3, f"{where}: {framework} block too narrow"
+            # The labels head their columns.
+            labels = pair_labels(pair)
+            for framework, block in (("PyTorch", torch_box), ("TensorFlow", tf_box)):
+                label_box = labels[framework].bounding_box()
+                assert labels[framework].is_visible(), f"{where}: {framework} heading hidden"
+                assert abs(label_box["x"] - block["x"]) <= 3, (
+                    f"{where}: {framework} heading at x={label_box['x']:.0f}, "
+                    f"its column at x={block['x']:.0f}"
+                )
+                assert label_box["y"] + label_box["height"] <= block["y"] + 1, (
+                    f"{where}: {framework} heading is not above its column"
+                )
+
+        _, page = new_page(NARROW)
+        page.goto(site.base + name, wait_until="networkidle")
+        pairs = page.locator(".sbs-pair")
+        for i in range(pairs.count()):
+            pair = pairs.nth(i)
+            where = f"{name} {pair.get_attribute('id')} at {NARROW} px"
+            blocks = pair_blocks(pair)
+            shown = [framework for framework in FRAMEWORKS if blocks[framework].is_visible()]
+            assert len(shown) == 1, f"{where}: visible blocks {shown}, expected exactly one"
+            labels = pair_labels(pair)
+            for framework in FRAMEWORKS:
+                assert labels[framework].is_visible(), f"{where}: {framework} label hidden"
+                # Actionability: visible, stable, enabled and the topmost element at its centre.
+                labels[framework].click(trial=True, timeout=3000)
+            # Switching really works, in both directions.
+            other = next(framework for framework in FRAMEWORKS if framework not in shown)
+            for framework in (other, shown[0]):
+                labels[framework].click()
+                blocks[framework].wait_for(state="visible", timeout=3000)
+                hidden = next(f for f in FRAMEWORKS if f != framework)
+                assert not blocks[hidden].is_visible(), f"{where}: {hidden} still shown"
+                assert labels[hidden].is_visible(), f"{where}: {hidden} label hidden"
+
+
+# -- 4. Search reaches the code of the snippets ----------------------------------------------
+
+
+def test_search_finds_a_word_only_in_snippet_code(site, new_page):
+    word = "default_rng"
+    prose = [p.name for p in (ROOT / "docs").rglob("*.md") if word in p.read_text(encoding="utf-8")]
+    assert not prose, f"{word} must appear only in snippet code, but the prose of {prose} has it"
+
+    _, page = new_page(WIDE)
+    page.goto(site.base + "index.html", wait_until="networkidle")
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially(word, delay=20)  # Material searches on key events, as a user types
+    meta = page.locator(".md-search-result__meta")
+    # The worker answers with results or with "No matching documents"; wait for either.
+    page.wait_for_function(
+        """() => document.querySelector('.md-search-result__item') !== null
+                 || /no matching/i.test(document.querySelector('.md-search-result__meta')?.textContent ?? '')""",
+        timeout=TIMEOUT_MS,
+    )
+    hrefs = page.eval_on_selector_all(
+        ".md-search-result__item a", "links => links.map(link => link.href)"
+    )
+    assert hrefs, (
+        f"search for {word!r} found nothing ({meta.inner_text().strip()!r}); the word is in "
+        "the code of snippets/home/matmul_softmax_*.py on the home page"
+    )
+    # Result links carry ?h=<query> (search.highlight) and a section anchor.
+    targets = {urlsplit(href)._replace(query="", fragment="").geturl() for href in hrefs}
+    home = {site.base, urljoin(site.base, "index.html")}
+    assert targets & home, f"no result for {word!r} links to the home page: {hrefs}"
+
+
+# -- 5. The palette follows the system's colour scheme on a first visit -----------------------
+
+
+@pytest.mark.parametrize(("color_scheme", "md_scheme"), [("dark", "slate"), ("light", "default")])
+def test_palette_follows_color_scheme(site, new_page, color_scheme, md_scheme):
+    _, page = new_page(WIDE, color_scheme)
+    page.goto(site.base + "index.html", wait_until="networkidle")
+    with contextlib.suppress(PlaywrightTimeout):  # the palette script may run after load
+        page.wait_for_function(
+            "scheme => document.body.getAttribute('data-md-color-scheme') === scheme",
+            arg=md_scheme,
+            timeout=5000,
+        )
+    actual = page.locator("body").get_attribute("data-md-color-scheme")
+    assert actual == md_scheme, (
+        f"prefers-color-scheme {color_scheme}: body data-md-color-scheme is {actual!r}, "
+        f"expected {md_scheme!r}"
+    )

@@ -1,0 +1,342 @@
+"""The engine on a small fixture site (tests/fixture_site), one behaviour per test.
+
+Most tests drive the engine directly and share one Runner (so the frameworks are imported once);
+the last ones run ``mkdocs build`` in a subprocess, as a contributor would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import SUMMARY, build_env, mkdocs_build
+from sidebyside import cache as cache_mod
+from sidebyside.engine import Engine, PairFailure
+from sidebyside.runner import Runner
+from sidebyside.snippets import SnippetError
+
+FIXTURE = Path(__file__).parent / "fixture_site"
+
+
+@pytest.fixture(scope="module")
+def runner():
+    shared = Runner(default_timeout=60)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+def write(root: Path, relpath: str, text: str) -> Path:
+    path = root / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def add_pair(root: Path, name: str, pytorch: str, tensorflow: str, page: str = "index.md") -> None:
+    """Write both snippets of a pair and name it in a page."""
+    write(root, f"snippets/{name}_pytorch.py", pytorch)
+    write(root, f"snippets/{name}_tensorflow.py", tensorflow)
+    page_path = root / "docs" / page
+    existing = page_path.read_text() if page_path.exists() else "# Page\n"
+    page_path.write_text(existing + f"\n```pair\n{name}\n```\n")
+
+
+def engine_for(root: Path, runner: Runner | None) -> Engine:
+    return Engine(root, runner=runner)
+
+
+def failure_of(engine: Engine, name: str) -> str:
+    with pytest.raises(PairFailure) as caught:
+        engine.render(name)
+    return str(caught.value)
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def test_cold_build_runs_and_warm_build_runs_nothing(project, runner):
+    cold = engine_for(project, runner)
+    cold.collect()
+    assert (cold.stats.run, cold.stats.cached, cold.stats.failed) == (2, 0, 0)
+    html = cold.render("demo/add")
+    assert "sum: [1.5, 2.25]" in html
+
+    warm = Engine(project)  # its own runner: it must never need one
+    warm.collect()
+    assert (warm.stats.run, warm.stats.cached, warm.stats.failed) == (0, 2, 0)
+    assert warm._runner is None, "a warm build started a worker"
+    assert warm.render("demo/add") == html
+
+
+def test_changed_snippet_runs_again_alone(project, runner):
+    engine = engine_for(project, runner)
+    engine.collect()
+    path = project / "snippets/demo/add_pytorch.py"
+    path.write_text(path.read_text().replace('"sum:"', '"total:"'))
+    engine.collect()  # the files changed: a new collection, like a rebuild under mkdocs serve
+    assert (engine.stats.run, engine.stats.cached) == (1, 1)
+    assert "total: [1.5, 2.25]" in engine.render("demo/add")
+
+
+def test_declared_data_file_is_part_of_the_key(project, runner):
+    write(project, "snippets/demo/data.txt", "3\n")
+    reader = """
+        # snippet: reads=data.txt
+        from pathlib import Path
+        print("read", Path(__file__).with_name("data.txt").read_text().strip())
+    """
+    add_pair(project, "demo/reads", reader, reader)
+    engine = engine_for(project, runner)
+    engine.collect()
+    assert "read 3" in engine.render("demo/reads")
+    write(project, "snippets/demo/data.txt", "4\n")
+    again = engine_for(project, runner)
+    again.collect()
+    assert again.stats.run == 2, "changing a declared data file did not invalidate its snippets"
+    assert "read 4" in again.render("demo/reads")
+
+
+def test_corrupt_cache_entry_is_a_miss(project, runner):
+    engine = engine_for(project, runner)
+    engine.collect()
+    entries = sorted(engine.cache.directory.glob("*.json"))
+    assert len(entries) == 2
+    entries[0].write_text('{"key": "truncated')
+    entries[1].write_text(json.dumps({"key": "another key", "ok": True}))
+    again = engine_for(project, runner)
+    again.collect()
+    assert (again.stats.run, again.stats.cached, again.stats.failed) == (2, 0, 0)
+
+
+def test_cache_dir_from_environment(project, runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("SNIPPETS_CACHE_DIR", str(tmp_path / "elsewhere"))
+    engine = engine_for(project, runner)
+    engine.collect()
+    assert len(list((tmp_path / "elsewhere").glob("*.json"))) == 2
+    assert not (project / ".cache").exists()
+
+
+def test_key_covers_framework_versions(project, monkeypatch):
+    engine = engine_for(project, None)
+    pair = engine.collect().pairs["demo/add"]
+    before = cache_mod.key_for(pair.snippets[0])
+    monkeypatch.setattr(cache_mod, "installed_versions", lambda dists: {"torch": "9.9.9"})
+    assert cache_mod.key_for(pair.snippets[0]) != before
+
+
+# --------------------------------------------------------------------------- running
+
+
+def test_output_is_complete_ordered_and_free_of_local_paths(project, runner):
+    snippet = """
+        import os, sys, warnings
+        print("stdout 1")
+        sys.stderr.write("stderr 2\\n")
+        os.write(1, b"fd 3\\n")
+        warnings.warn("careful 4")
+        print(os.getcwd())
+        print(__file__)
+    """
+    add_pair(project, "demo/streams", snippet, snippet)
+    engine = engine_for(project, runner)
+    outcome = engine.collect().outcomes["snippets/demo/streams_pytorch.py"]
+    lines = outcome["output"].splitlines()
+    assert lines[:3] == ["stdout 1", "stderr 2", "fd 3"]
+    assert "UserWarning: careful 4" in lines[3]
+    assert lines[3].startswith("snippets/demo/streams_pytorch.py:5")
+    assert lines[-2:] == [".", "snippets/demo/streams_pytorch.py"]
+    assert str(project) not in outcome["output"]
+
+
+def test_each_snippet_gets_a_fresh_namespace_and_an_empty_directory(project, runner):
+    first = """
+        import os
+        leaked = 1
+        with open("left-behind.txt", "w") as handle:
+            handle.write("x")
+        print(sorted(os.listdir(".")))
+    """
+    second = """
+        import os
+        print("leaked" in globals(), sorted(os.listdir(".")))
+    """
+    add_pair(project, "demo/first", first, first)
+    add_pair(project, "demo/second", second, second)
+    engine = engine_for(project, runner)
+    collected = engine.collect()
+    for framework in ("pytorch", "tensorflow"):
+        assert collected.outcomes[f"snippets/demo/first_{framework}.py"]["output"] == "['left-behind.txt']\n"
+        assert collected.outcomes[f"snippets/demo/second_{framework}.py"]["output"] == "False []\n"
+
+
+def test_workers_never_import_the_other_framework(project, runner):
+    add_pair(
+        project,
+        "demo/modules",
+        'import sys\nprint("tensorflow" in sys.modules, "keras" in sys.modules)\n',
+        'import sys\nprint("torch" in sys.modules)\n',
+    )
+    collected = engine_for(project, runner).collect()
+    assert collected.outcomes["snippets/demo/modules_pytorch.py"]["output"] == "False False\n"
+    assert collected.outcomes["snippets/demo/modules_tensorflow.py"]["output"] == "False\n"
+
+
+def test_fresh_snippet_runs_in_a_new_interpreter(project, runner):
+    fresh = """
+        # snippet: fresh
+        import sys
+        print("torch" in sys.modules, "tensorflow" in sys.modules)
+    """
+    add_pair(project, "demo/fresh", fresh, fresh)
+    collected = engine_for(project, runner).collect()
+    # The reused workers import their framework up front; a fresh interpreter has imported nothing.
+    assert collected.outcomes["snippets/demo/fresh_pytorch.py"]["output"] == "False False\n"
+    assert collected.outcomes["snippets/demo/fresh_tensorflow.py"]["output"] == "False False\n"
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def test_raising_snippet_names_page_file_line_and_error(project, runner):
+    add_pair(project, "demo/raises", "x = 1\ny = 0\nprint(x / y)\n", "print('fine')\n")
+    message = failure_of(engine_for(project, runner), "demo/raises")
+    assert "docs/index.md:7" in message
+    assert "snippets/demo/raises_pytorch.py:3" in message
+    assert "ZeroDivisionError: division by zero" in message
+
+
+def test_hanging_snippet_times_out_names_its_line_and_the_worker_is_replaced(project, runner):
+    add_pair(
+        project,
+        "demo/hangs",
+        "# snippet: timeout=3\nimport time\nprint('before')\ntime.sleep(600)\n",
+        "print('fine')\n",
+    )
+    add_pair(project, "demo/after", "print('next one runs')\n", "print('fine')\n")
+    engine = engine_for(project, runner)
+    collected = engine.collect()
+    message = failure_of(engine, "demo/hangs")
+    assert "snippets/demo/hangs_pytorch.py:4: timed out after 3 s" in message
+    assert "before" in message  # what it printed before it hung
+    assert collected.outcomes["snippets/demo/after_pytorch.py"]["output"] == "next one runs\n"
+
+
+@pytest.mark.parametrize(
+    "crash, line",
+    [
+        ("import os\nprint('going')\nos._exit(3)\n", 3),
+        ("import ctypes\nprint('going')\nctypes.string_at(0)\n", 3),
+    ],
+    ids=["os_exit", "segfault"],
+)
+def test_crashing_snippet_names_its_line(project, runner, crash, line):
+    add_pair(project, "demo/crashes", "print('fine')\n", crash)
+    add_pair(project, "demo/after", "print('fine')\n", "print('next one runs')\n")
+    engine = engine_for(project, runner)
+    collected = engine.collect()
+    message = failure_of(engine, "demo/crashes")
+    assert f"snippets/demo/crashes_tensorflow.py:{line}: the interpreter died with exit code" in message
+    assert "going" in message
+    assert collected.outcomes["snippets/demo/after_tensorflow.py"]["output"] == "next one runs\n"
+
+
+def test_missing_pair_names_the_page_and_the_file(project, runner):
+    (project / "docs/other.md").write_text("# Other\n\nText.\n\n```pair\ndemo/nowhere\n```\n")
+    message = failure_of(engine_for(project, runner), "demo/add")
+    assert "docs/other.md:5" in message
+    assert "snippets/demo/nowhere_pytorch.py does not exist" in message
+
+
+def test_different_numbers_fail_and_a_stated_tolerance_accepts_them(project, runner):
+    add_pair(project, "demo/differ", "result = [1.0, 2.0]\n", "result = [1.0, 2.001]\n")
+    engine = engine_for(project, runner)
+    message = failure_of(engine, "demo/differ")
+    assert "different numbers" in message and "element 1 differs" in message
+    assert "Same numbers" in engine.render("demo/differ", rtol=1e-3)
+
+
+def test_result_on_one_side_only_fails(project, runner):
+    add_pair(project, "demo/onesided", "result = 1.0\n", "print('no result')\n")
+    message = failure_of(engine_for(project, runner), "demo/onesided")
+    assert "binds `result` but snippets/demo/onesided_tensorflow.py does not" in message
+
+
+def test_unknown_snippet_option_names_file_and_line(project, runner):
+    add_pair(project, "demo/option", "# Adds.\n# snippet: timout=3\nprint(1)\n", "print(1)\n")
+    message = failure_of(engine_for(project, runner), "demo/option")
+    assert "snippets/demo/option_pytorch.py:2: unknown snippet option 'timout=3'" in message
+
+
+def test_pair_names_are_checked():
+    with pytest.raises(SnippetError, match="not a pair name"):
+        from sidebyside.snippets import load_pair
+
+        load_pair(FIXTURE, "../etc/passwd")
+
+
+def test_preview_runs_nothing_and_says_so(project, monkeypatch):
+    monkeypatch.setenv("SNIPPETS_EXECUTE", "0")
+    engine = Engine(project)
+    html = engine.render("demo/add")
+    assert "Preview: not executed" in html
+    assert engine._runner is None and (engine.stats.run, engine.stats.cached) == (0, 0)
+
+
+# --------------------------------------------------------------------------- mkdocs builds
+
+_PROBE = """
+import logging, sys
+from mkdocs.commands.build import build
+logging.basicConfig(level=logging.INFO, format="%(message)s")  # what the mkdocs CLI sets up
+from mkdocs.config import load_config
+build(load_config("mkdocs.yml", site_dir=sys.argv[1]))
+print("imported:", sorted(m for m in ("torch", "tensorflow", "keras") if m in sys.modules))
+"""
+
+
+def test_warm_mkdocs_build_runs_nothing_and_imports_no_framework(project, tmp_path):
+    runs = []
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, "-c", _PROBE, str(tmp_path / "site")],
+            cwd=project,
+            env=build_env(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stderr
+        runs.append(result)
+    cold, warm = (SUMMARY.findall(r.stderr) for r in runs)
+    assert cold == [("2", "0", "0")] and warm == [("0", "2", "0")]  # exactly one summary line each
+    assert "imported: []" in runs[1].stdout
+    assert "sum: [1.5, 2.25]" in (tmp_path / "site/index.html").read_text()
+
+
+def test_failing_snippet_fails_the_build_without_strict(project, tmp_path):
+    add_pair(project, "demo/raises", "print('fine')\n", "import json\njson.loads('{')\n")
+    result = mkdocs_build(project, tmp_path / "site")  # no --strict
+    assert result.returncode != 0
+    assert "docs/index.md:7" in result.stdout
+    assert "snippets/demo/raises_tensorflow.py:2: json.decoder.JSONDecodeError" in result.stdout
+    assert SUMMARY.findall(result.stdout) == [("3", "0", "1")]
+    # What did run is kept: the next build only runs the broken snippet again.
+    (project / "snippets/demo/raises_tensorflow.py").write_text("print('fixed')\n")
+    fixed = mkdocs_build(project, tmp_path / "site")
+    assert fixed.returncode == 0, fixed.stdout
+    assert SUMMARY.findall(fixed.stdout) == [("1", "3", "0")]
+    assert re.search(r"fixed", (tmp_path / "site/index.html").read_text())
