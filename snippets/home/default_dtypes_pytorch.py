@@ -1,4 +1,4 @@
-# What a tensor made from plain Python numbers gets by default: dtype and device.
+# The defaults a tensor made from plain Python numbers gets.
 import torch
 
 integers = torch.tensor([1, 2, 3])

@@ -1,4 +1,4 @@
-# What a tensor made from plain Python numbers gets by default: dtype and device.
+# The defaults a tensor made from plain Python numbers gets.
 import tensorflow as tf
 
 integers = tf.constant([1, 2, 3])
@@ -9,5 +9,6 @@ print("floats:  ", floats.dtype, "on", floats.device)
 try:
     print("int + float ->", (integers + floats).dtype)
 except tf.errors.InvalidArgumentError as error:
-    print("int + float -> error:", error.message.splitlines()[0])
+    print("int + float -> InvalidArgumentError:")
+    print("   ", error.message.split(" [Op")[0])
 print("int / int   ->", (integers / integers).dtype)

@@ -169,9 +169,7 @@ def main() -> None:
     os._exit = exit_with_trace  # type: ignore[assignment]
 
     if module_name != "-":
-        importlib.import_module(module_name)
-        if module_name == "tensorflow":
-            importlib.import_module("keras")
+        importlib.import_module(module_name)  # Keras stays lazy: it loads when a snippet uses it
     protocol.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
         request = json.loads(line)

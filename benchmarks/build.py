@@ -1,0 +1,75 @@
+"""How long the site takes to build, against two floors, measured in one run.
+
+    python benchmarks/build.py [--repeat N]
+
+- cold: ``mkdocs build`` with an empty snippet cache (every snippet runs);
+- warm: the same build again (every result from the cache; no framework is imported);
+- floor: ``SNIPPETS_EXECUTE=0``, a preview that neither runs nor reads anything;
+- separate: every referenced snippet run as its own ``python file.py`` process, one after another
+  (what a build without reused workers and parallel frameworks would cost at least).
+
+Targets: warm/floor <= 1.25 (the cache costs little) and cold/separate <= 0.5 (reused workers and
+two frameworks in parallel pay off). Warm and floor are the median of --repeat builds. Times are
+wall-clock seconds on a shared machine: compare the ratios, which come from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from sidebyside.engine import scan_references  # noqa: E402
+from sidebyside.runner import worker_env  # noqa: E402
+from sidebyside.snippets import load_pair  # noqa: E402
+
+
+def timed(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stdout[-4000:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="builds per warm/floor figure")
+    args = parser.parse_args()
+
+    names = sorted({ref.name for ref in scan_references(ROOT / "docs")})
+    snippets = [s for name in names for s in load_pair(ROOT, name).snippets]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SNIPPETS_CACHE_DIR=str(tmp_path / "cache"))
+        build = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")]
+
+        cold = timed(build, env)
+        warm = statistics.median(timed(build, env) for _ in range(args.repeat))
+        floor = statistics.median(timed(build, dict(env, SNIPPETS_EXECUTE="0")) for _ in range(args.repeat))
+
+        separate = 0.0
+        for snippet in snippets:
+            workdir = tmp_path / "run" / snippet.id.replace("/", "_")
+            workdir.mkdir(parents=True)
+            separate += timed([sys.executable, str(snippet.path)], worker_env(), cwd=workdir)
+
+    print(f"pairs: {len(names)}, snippets: {len(snippets)}, cpus: {os.cpu_count()}")
+    print(f"cold build:              {cold:7.2f} s")
+    print(f"warm build (median):     {warm:7.2f} s")
+    print(f"preview floor (median):  {floor:7.2f} s   SNIPPETS_EXECUTE=0")
+    print(f"separate processes:      {separate:7.2f} s   each snippet as `python file.py`, in sequence")
+    print(f"warm/floor={warm / floor:.2f} cold/separate={cold / separate:.2f}")
+
+
+if __name__ == "__main__":
+    main()

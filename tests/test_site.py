@@ -1,0 +1,105 @@
+"""The real site, built strictly: every pair is on its page with its output, nothing unexecuted."""
+
+from __future__ import annotations
+
+import collections
+import html
+import json
+import re
+from importlib import metadata
+
+import pytest
+
+from conftest import REPO_URL, ROOT, SUMMARY
+from sidebyside import cache as cache_mod
+from sidebyside.engine import scan_references
+from sidebyside.render import anchor
+from sidebyside.snippets import load_pair
+
+REFERENCES = scan_references(ROOT / "docs")
+
+
+def page_html(site, page: str) -> str:
+    target = "index.html" if page == "index.md" else page.removesuffix(".md") + "/index.html"
+    return (site.directory / target).read_text(encoding="utf-8")
+
+
+def test_build_reports_one_summary_line_without_failures(built_site):
+    lines = SUMMARY.findall(built_site.log)
+    assert len(lines) == 1, built_site.log[-3000:]
+    assert lines[0][2] == "0"
+
+
+def pair_html(text: str, name: str) -> str:
+    """The HTML of one rendered pair: from its anchor to the next pair (or the end)."""
+    start = text.index(f'id="{anchor(name)}"')
+    following = text.find('class="sbs-pair"', start)
+    return text[start : following if following != -1 else None]
+
+
+def visible_text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+@pytest.mark.parametrize("ref", REFERENCES, ids=lambda r: f"{r.page}:{r.line}:{r.name}")
+def test_pair_is_on_its_page_with_code_output_and_source_links(built_site, ref):
+    block = pair_html(page_html(built_site, ref.page), ref.name)
+    shown = visible_text(block)
+    cache = cache_mod.Cache(cache_mod.default_dir(ROOT))
+    results = []
+    for snippet in load_pair(ROOT, ref.name).snippets:
+        outcome = cache.get(cache_mod.key_for(snippet))
+        assert outcome is not None, f"{snippet.relpath}: the build left no result"
+        results.append(outcome["result"])
+        missing = [line for line in outcome["output"].splitlines() if line.strip() not in shown]
+        assert not missing, f"{snippet.relpath}: output lines not on the page: {missing}"
+        assert f'href="{REPO_URL}/blob/main/{snippet.relpath}"' in block
+        assert snippet.relpath in shown  # the code block's title
+    checked = all(r is not None for r in results)
+    assert ("Same numbers" in shown) == checked
+
+
+def test_no_block_is_left_unexecuted(built_site):
+    offenders = []
+    for path in built_site.directory.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for marker in ("```", "~~~", 'exec="', "language-pair", "Preview: not executed"):
+            if marker in text:
+                offenders.append(f"{path.relative_to(built_site.directory)}: {marker}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_ids_are_unique_on_every_page(built_site):
+    duplicates = {}
+    for path in built_site.directory.rglob("*.html"):
+        ids = re.findall(r'\sid="([^"]+)"', path.read_text(encoding="utf-8"))
+        repeated = [i for i, n in collections.Counter(ids).items() if n > 1]
+        if repeated:
+            duplicates[str(path.relative_to(built_site.directory))] = repeated
+    assert not duplicates
+
+
+def test_home_page_shows_the_versions_the_snippets_ran_with(built_site):
+    text = page_html(built_site, "index.md")
+    for distribution in ("torch", "keras", "mkdocs-material", "markdown-exec"):
+        version = metadata.version(distribution)
+        assert f"<code>{version}</code>" in text, f"{distribution} {version} not on the home page"
+    assert f"<code>{metadata.version('tensorflow-cpu')}</code>" in text
+
+
+def test_no_asset_is_loaded_from_another_origin(built_site):
+    offenders = []
+    for path in built_site.directory.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:link|script|img|iframe)\b[^>]*>", text):
+            if 'rel="canonical"' in tag:  # names the page's address, loads nothing
+                continue
+            for url in re.findall(r'(?:href|src)="((?:https?:)?//[^"]+)"', tag):
+                offenders.append(f"{path.relative_to(built_site.directory)}: {url}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_search_index_holds_words_from_snippet_code(built_site):
+    index = json.loads((built_site.directory / "search/search_index.json").read_text())
+    home = " ".join(doc["text"] for doc in index["docs"] if doc["location"].split("#")[0] == "")
+    assert "default_rng" in home
