@@ -125,6 +125,27 @@ class Engine:
             self._collected = None
             self.stats = Stats()
 
+    def prestart(self) -> None:
+        """Start the workers that the coming build will need, before the first page renders.
+
+        Importing TensorFlow takes seconds; started here, it overlaps with the builder's own
+        start-up. Only frameworks with a snippet missing from the cache are started, so a warm
+        build still imports nothing. Problems are left for the collection to report.
+        """
+        if not self.execute:
+            return
+        needed = {}
+        for ref in scan_references(self.docs_dir):
+            try:
+                pair = load_pair(self.root, ref.name)
+                for snippet in pair.snippets:
+                    if not snippet.options.fresh and self.cache.get(cache_mod.key_for(snippet)) is None:
+                        needed[snippet.framework.key] = snippet.framework
+            except (SnippetError, OSError):
+                continue
+        if needed:
+            self._runner_for().start(needed.values())
+
     def collect(self) -> Collected:
         with self._lock:
             signature = self._signature()

@@ -17,6 +17,14 @@ from .engine import Engine, get_engine, log, use_engine
 class SideBySidePlugin(BasePlugin):
     engine: Engine
 
+    def load_config(self, options, config_file_path=None):
+        # The earliest moment MkDocs names the project: start the workers a cold build needs,
+        # so that importing the frameworks overlaps with loading the rest of the configuration.
+        result = super().load_config(options, config_file_path)
+        if config_file_path:
+            get_engine(Path(config_file_path).resolve().parent).prestart()
+        return result
+
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
         self.engine = get_engine(root)
