@@ -37,6 +37,8 @@ def _footer(snippet: Snippet, outcome: dict | None, source_url: str | None) -> s
         if "python" in versions:
             parts.append(f"Python {html.escape(versions['python'])}")
         parts.append(f"ran in {_seconds(outcome['seconds'])}")
+        if snippet.options.varies:
+            parts.append("timings differ from run to run: these are the build's")
     if source_url:  # the path itself is the code block's title
         parts.append(f'<a href="{html.escape(source_url)}">source</a>')
     return '<p class="sbs-meta">' + " · ".join(parts) + "</p>"

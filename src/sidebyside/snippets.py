@@ -10,7 +10,9 @@ own, anywhere before its first statement::
 - ``fresh``: run in a new interpreter instead of the reused worker (for global state such as
   the Keras backend, or thread settings that must be set before the framework starts);
 - ``reads=a,b``: data files, relative to the snippet's folder, whose content is part of its
-  cache key.
+  cache key;
+- ``varies``: its output changes from run to run (it prints timings); the page says so, and the
+  test that compares a standalone run with the page skips the comparison.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Options:
     timeout: float | None = None
     fresh: bool = False
     reads: tuple[str, ...] = ()
+    varies: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,8 @@ def parse_options(source: str, relpath: str) -> Options:
         for token in match.group(1).split():
             key, _, value = token.partition("=")
             where = f"{relpath}:{lineno}"
-            if key == "fresh" and not value:
-                values["fresh"] = True
+            if key in ("fresh", "varies") and not value:
+                values[key] = True
             elif key == "timeout":
                 try:
                     values["timeout"] = float(value)
@@ -104,7 +107,7 @@ def parse_options(source: str, relpath: str) -> Options:
             else:
                 raise SnippetError(
                     f"{where}: unknown snippet option {token!r} "
-                    "(known: timeout=SECONDS, fresh, reads=FILE[,FILE])"
+                    "(known: timeout=SECONDS, fresh, varies, reads=FILE[,FILE])"
                 )
     return Options(**values)  # type: ignore[arg-type]
 
