@@ -386,3 +386,19 @@ def test_mkdocs_serve_reruns_only_the_changed_snippet(project):
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+def test_cli_runs_one_pair_alone(project):
+    """`python -m sidebyside run NAME`, as CONTRIBUTING.md tells a contributor to use it."""
+    command = [sys.executable, "-m", "sidebyside", "--root", str(project), "run", "demo/add"]
+    first = subprocess.run(command, capture_output=True, text=True, env=build_env(), timeout=600)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("sum: [1.5, 2.25]") == 2
+    assert "snippets: 2 run, 0 from cache, 0 failed" in first.stdout
+    assert "== same numbers: 2 compared" in first.stdout
+    again = subprocess.run(command, capture_output=True, text=True, env=build_env(), timeout=600)
+    assert "snippets: 0 run, 2 from cache, 0 failed" in again.stdout
+    (project / "snippets/demo/add_pytorch.py").write_text("result = [0.0, 0.0]\n")
+    broken = subprocess.run(command, capture_output=True, text=True, env=build_env(), timeout=600)
+    assert broken.returncode == 1
+    assert "different numbers" in broken.stderr

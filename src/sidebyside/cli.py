@@ -14,7 +14,6 @@ import logging
 import sys
 from pathlib import Path
 
-from . import cache as cache_mod
 from .engine import Engine, PairFailure, describe, scan_references
 from .snippets import SnippetError, load_pair
 
@@ -25,36 +24,24 @@ def _run(engine: Engine, name: str, fresh_cache: bool) -> int:
     except SnippetError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    outcomes, todo, keys = {}, [], {}
+    found, unreadable = engine.results(list(pair.snippets), refresh=fresh_cache)
+    for problem in unreadable.values():
+        print(f"FAILED: {problem}", file=sys.stderr)
+    failed = bool(unreadable)
     for snippet in pair.snippets:
-        keys[snippet.relpath] = key = cache_mod.key_for(snippet)
-        entry = None if fresh_cache else engine.cache.get(key)
-        if entry is None:
-            todo.append(snippet)
-        else:
-            outcomes[snippet.framework.key] = entry
-
-    def done(snippet, outcome):
-        outcome["key"] = keys[snippet.relpath]
-        outcomes[snippet.framework.key] = outcome
-        if outcome["ok"]:
-            engine.cache.put(outcome)
-
-    if todo:
-        engine._runner_for().run_all(todo, done)
-    failed = False
-    for snippet in pair.snippets:
-        outcome = outcomes[snippet.framework.key]
-        source = "cache" if snippet not in todo else "ran"
-        print(f"== {snippet.relpath} ({source}, {outcome['seconds']:.2f} s)")
+        outcome = found.get(snippet.relpath)
+        if outcome is None:
+            continue
+        print(f"== {snippet.relpath} ({outcome['seconds']:.2f} s)")
         print(outcome["output"].rstrip() or "(no output)")
         if not outcome["ok"]:
             failed = True
             print(f"FAILED: {describe(snippet, outcome)}", file=sys.stderr)
+    print(engine.stats.line())
     if failed:
         return 1
     try:
-        verdict = engine.verdict(pair, outcomes, None, None)
+        verdict = engine.verdict(pair, {s.framework.key: found[s.relpath] for s in pair.snippets}, None, None)
     except PairFailure as failure:
         print(f"FAILED: {failure}", file=sys.stderr)
         return 1

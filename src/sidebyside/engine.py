@@ -167,26 +167,38 @@ class Engine:
                 self.stats.failed += 1
         if not self.execute:
             return collected
-        missing: list[tuple[Snippet, str]] = []
-        for pair in collected.pairs.values():
+        pairs = list(collected.pairs.values())
+        collected.outcomes, unreadable = self.results([s for pair in pairs for s in pair.snippets])
+        for pair in pairs:
             for snippet in pair.snippets:
-                try:
-                    key = cache_mod.key_for(snippet)
-                except OSError as error:
-                    collected.problems[pair.name] = f"{snippet.relpath}: cannot read a declared file: {error}"
-                    self.stats.failed += 1
-                    continue
-                entry = self.cache.get(key)
-                if entry is not None:
-                    collected.outcomes[snippet.relpath] = entry
-                    self.stats.cached += 1
-                else:
-                    missing.append((snippet, key))
-        if missing:
-            self._run(missing, collected)
+                if snippet.relpath in unreadable:
+                    collected.problems[pair.name] = unreadable[snippet.relpath]
         return collected
 
-    def _run(self, missing: list[tuple[Snippet, str]], collected: Collected) -> None:
+    def results(self, snippets: list[Snippet], refresh: bool = False) -> tuple[dict[str, dict], dict[str, str]]:
+        """The outcome of each snippet, by path: from the cache, or run now, all missing ones at
+        once; and why, for snippets whose declared data files cannot be read."""
+        outcomes: dict[str, dict] = {}
+        unreadable: dict[str, str] = {}
+        missing: list[tuple[Snippet, str]] = []
+        for snippet in snippets:
+            try:
+                key = cache_mod.key_for(snippet)
+            except OSError as error:
+                unreadable[snippet.relpath] = f"{snippet.relpath}: cannot read a declared file: {error}"
+                self.stats.failed += 1
+                continue
+            entry = None if refresh else self.cache.get(key)
+            if entry is not None:
+                outcomes[snippet.relpath] = entry
+                self.stats.cached += 1
+            else:
+                missing.append((snippet, key))
+        if missing:
+            self._run(missing, outcomes)
+        return outcomes, unreadable
+
+    def _run(self, missing: list[tuple[Snippet, str]], outcomes: dict[str, dict]) -> None:
         keys = {snippet.relpath: key for snippet, key in missing}
         total = len(missing)
         counter = [0]
@@ -194,7 +206,7 @@ class Engine:
 
         def done(snippet: Snippet, outcome: dict) -> None:
             outcome["key"] = keys[snippet.relpath]
-            collected.outcomes[snippet.relpath] = outcome
+            outcomes[snippet.relpath] = outcome
             counter[0] += 1
             if outcome["ok"]:
                 self.stats.run += 1
