@@ -1,0 +1,72 @@
+# snippet: fresh varies
+# A benchmark: one small block run eagerly, then through
+# tf.function (and XLA): first call, then steady state.
+import statistics
+import time
+
+import numpy as np
+import tensorflow as tf
+
+tf.config.threading.set_intra_op_parallelism_threads(1)
+tf.config.threading.set_inter_op_parallelism_threads(1)
+# One thread per side: the build times both sides at once.
+# tf.function and XLA keep no compiled code on disk by default:
+# every run's first call pays in full.
+
+rng = np.random.default_rng(seed=0)
+f32 = np.float32
+x = tf.constant(rng.standard_normal((4096, 64)).astype(f32))
+w = tf.constant(rng.standard_normal((64, 64)).astype(f32) / 8)
+
+
+def block(x, w):  # matmul, tanh-GELU, residual, RMS norm
+    h = x @ w
+    c = 0.7978846
+    gelu = 0.5 * h * (1 + tf.tanh(c * (h + 0.044715 * h**3)))
+    y = x + gelu
+    return y * tf.math.rsqrt(tf.reduce_mean(y * y, -1, True) + 1e-6)
+
+
+WARMUP, REPEATS = 10, 200
+
+
+def median_ms(fn):
+    for _ in range(WARMUP):
+        fn(x, w)
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        fn(x, w)
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+
+
+def compile_and_time(label, compiled):
+    start = time.perf_counter()
+    out = compiled(x, w)  # the first call traces and compiles
+    first_s = time.perf_counter() - start
+    compiled_ms = median_ms(compiled)
+    diff = tf.reduce_max(tf.abs(out - expected)).numpy()
+    assert diff < 1e-5, diff
+    pay_back = 1e3 * first_s / (eager_ms - compiled_ms)
+    print(f"{label}:")
+    print(f"  first call (trace + compile): {first_s:6.2f} s")
+    print(f"  compiled call:                {compiled_ms:6.2f} ms")
+    speed_up = eager_ms / compiled_ms
+    print(f"  speed-up eager/compiled:      {speed_up:6.1f}x")
+    print(f"  max |compiled - eager|:       {diff:.0e}")
+    print(f"  calls to pay the first back:  {pay_back:6.0f}")
+    return out
+
+
+print("block: (4096, 64) @ (64, 64), GELU, residual, RMS norm")
+print(f"1 thread; per call: median of {REPEATS} calls after "
+      f"{WARMUP} warm-up calls")
+expected = block(x, w)
+eager_ms = median_ms(block)
+print(f"eager call:                     {eager_ms:6.2f} ms")
+out = compile_and_time("tf.function", tf.function(block))
+xla = tf.function(block, jit_compile=True)
+compile_and_time("tf.function(jit_compile=True), XLA", xla)
+
+result = out[:2, :6]  # the build compares it with PyTorch's
