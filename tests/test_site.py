@@ -20,7 +20,8 @@ REFERENCES = scan_references(ROOT / "docs")
 
 
 def page_html(site, page: str) -> str:
-    target = "index.html" if page == "index.md" else page.removesuffix(".md") + "/index.html"
+    stem = page.removesuffix(".md")  # MkDocs' directory URLs: a/b.md -> a/b/index.html
+    target = stem + ".html" if stem == "index" or stem.endswith("/index") else stem + "/index.html"
     return (site.directory / target).read_text(encoding="utf-8")
 
 
