@@ -281,6 +281,13 @@ def test_unknown_snippet_option_names_file_and_line(project, runner):
     assert "snippets/demo/option_pytorch.py:2: unknown snippet option 'timout=3'" in message
 
 
+def test_lines_of_code_leave_out_blank_and_comment_lines():
+    from sidebyside.snippets import code_lines
+
+    source = '# header\n\nimport torch\n   # indented comment\nx = 1  # trailing\ny = (\n    2)\n'
+    assert code_lines(source) == 4  # import, x = 1, and the two lines of y
+
+
 def test_pair_names_are_checked():
     with pytest.raises(SnippetError, match="not a pair name"):
         from sidebyside.snippets import load_pair

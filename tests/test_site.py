@@ -56,6 +56,7 @@ def test_pair_is_on_its_page_with_code_output_and_source_links(built_site, ref):
         assert not missing, f"{snippet.relpath}: output lines not on the page: {missing}"
         assert f'href="{REPO_URL}/blob/main/{snippet.relpath}"' in block
         assert snippet.relpath in shown  # the code block's title
+        assert f"{snippet.code_lines} lines of code" in shown
     checked = all(r is not None for r in results)
     assert ("Same numbers" in shown) == checked
 

@@ -6,6 +6,8 @@ import platform
 from importlib import metadata
 
 from .engine import get_engine
+from .render import anchor
+from .snippets import FRAMEWORKS, load_pair
 
 _LABELS = {
     "torch": "PyTorch (torch)",
@@ -30,3 +32,21 @@ def versions_table() -> str:
     rows.append(f"| Platform | `{platform.system()} {platform.machine()}` | build machine |")
     note = "" if engine.execute else "\n\n*Preview build: no snippet ran, so no framework version is reported.*"
     return "\n".join(rows) + note
+
+
+def verbosity_table(page: str) -> str:
+    """Markdown table: lines of code of each side of every pair on ``page`` (docs-relative),
+    counted from the files (neither blank nor only a comment), with links to the pairs."""
+    engine = get_engine()
+    names = list(dict.fromkeys(r.name for r in engine.collect().references if r.page == page))
+    labels = [fw.label for fw in FRAMEWORKS.values()]
+    rows = [f"| Pair | {' | '.join(labels)} | Difference |", "| --- | ---: | ---: | ---: |"]
+    totals = [0] * len(labels)
+    for name in names:
+        counts = [s.code_lines for s in load_pair(engine.root, name).snippets]
+        totals = [t + c for t, c in zip(totals, counts)]
+        cells = " | ".join(str(c) for c in counts)
+        rows.append(f"| [{name}](#{anchor(name)}) | {cells} | {counts[0] - counts[1]:+d} |")
+    cells = " | ".join(f"**{t}**" for t in totals)
+    rows.append(f"| **All {len(names)} pairs** | {cells} | **{totals[0] - totals[1]:+d}** |")
+    return "\n".join(rows)

@@ -26,7 +26,7 @@ def _seconds(value: float) -> str:
 
 
 def _footer(snippet: Snippet, outcome: dict | None, source_url: str | None) -> str:
-    parts = []
+    parts = [f"{snippet.code_lines} lines of code"]
     if outcome is not None:
         versions = outcome.get("versions", {})
         module = snippet.framework.module

@@ -67,6 +67,11 @@ class Snippet:
     def id(self) -> str:
         return f"{self.pair}[{self.framework.key}]"
 
+    @property
+    def code_lines(self) -> int:
+        """Lines of code: lines that are neither blank nor only a comment."""
+        return code_lines(self.source)
+
     def timeout(self, default: float) -> float:
         return self.options.timeout if self.options.timeout is not None else default
 
@@ -78,6 +83,11 @@ class Snippet:
 class Pair:
     name: str
     snippets: tuple[Snippet, ...]  # in FRAMEWORKS order
+
+
+def code_lines(source: str) -> int:
+    stripped = (line.strip() for line in source.splitlines())
+    return sum(1 for line in stripped if line and not line.startswith("#"))
 
 
 def parse_options(source: str, relpath: str) -> Options:
