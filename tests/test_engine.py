@@ -409,3 +409,20 @@ def test_cli_runs_one_pair_alone(project):
     broken = subprocess.run(command, capture_output=True, text=True, env=build_env(), timeout=600)
     assert broken.returncode == 1
     assert "different numbers" in broken.stderr
+
+
+def test_verbosity_table_counts_each_side_from_the_files(project, monkeypatch):
+    from sidebyside import engine as engine_mod
+    from sidebyside.pages import verbosity_table
+
+    add_pair(project, "demo/short", "# comment\n\nx = 1\n", "x = 1\ny = 2\nz = 3\n")
+    monkeypatch.setenv("SNIPPETS_EXECUTE", "0")  # the table reads files only
+    engine_mod.use_engine(Engine(project))
+    try:
+        table = verbosity_table("index.md")
+    finally:
+        engine_mod.use_engine(None)
+    assert "| [demo/add](#pair-demo-add) | 4 | 4 | +0 |" in table
+    assert "| [demo/short](#pair-demo-short) | 1 | 3 | -2 |" in table
+    assert "| **All 2 pairs** | **5** | **7** | **-2** |" in table
+    assert table.endswith("TensorFlow longer by 2 lines (40.0%).")

@@ -48,5 +48,17 @@ def verbosity_table(page: str) -> str:
         cells = " | ".join(str(c) for c in counts)
         rows.append(f"| [{name}](#{anchor(name)}) | {cells} | {counts[0] - counts[1]:+d} |")
     cells = " | ".join(f"**{t}**" for t in totals)
-    rows.append(f"| **All {len(names)} pairs** | {cells} | **{totals[0] - totals[1]:+d}** |")
-    return "\n".join(rows)
+    difference = totals[0] - totals[1]
+    rows.append(f"| **All {len(names)} pairs** | {cells} | **{difference:+d}** |")
+    if difference == 0:
+        verdict = "the same number of lines"
+    else:
+        longer = labels[0] if difference > 0 else labels[1]
+        lines = "line" if abs(difference) == 1 else "lines"
+        share = abs(difference) / max(min(totals), 1)
+        verdict = f"{longer} longer by {abs(difference)} {lines} ({share:.1%})"
+    summary = (
+        f"Across these {len(names)} pairs: {labels[0]} {totals[0]} lines of code, "
+        f"{labels[1]} {totals[1]}, {verdict}."
+    )
+    return "\n".join(rows) + "\n\n" + summary
