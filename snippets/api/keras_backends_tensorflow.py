@@ -6,8 +6,8 @@ import sys
 
 os.environ["KERAS_BACKEND"] = "tensorflow"
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+import keras
+import numpy as np
 
 print("backend:", keras.backend.backend())
 
