@@ -426,3 +426,36 @@ def test_verbosity_table_counts_each_side_from_the_files(project, monkeypatch):
     assert "| [demo/short](#pair-demo-short) | 1 | 3 | -2 |" in table
     assert "| **All 2 pairs** | **5** | **7** | **-2** |" in table
     assert table.endswith("TensorFlow longer by 2 lines (40.0%).")
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["reused_worker", "fresh_interpreter"])
+def test_processes_a_failing_snippet_started_are_stopped(project, runner, fresh):
+    starts = (
+        ("# snippet: fresh\n" if fresh else "")
+        + "import subprocess\n"
+        + "child = subprocess.Popen(['sleep', '600'])\n"
+        + "print('child', child.pid)\n"
+        + "raise RuntimeError('failed with a child running')\n"
+    )
+    add_pair(project, "demo/spawns", starts, "print('fine')\n")
+    engine = engine_for(project, runner)
+    outcome = engine.collect().outcomes["snippets/demo/spawns_pytorch.py"]
+    pid = int(outcome["output"].split("child ")[1].split()[0])
+    assert "RuntimeError: failed with a child running" in failure_of(engine, "demo/spawns")
+    assert not _running(pid), "the snippet's child process outlived it"
+
+
+def test_processes_left_by_a_fresh_snippet_are_stopped(project, runner):
+    leaves = "# snippet: fresh\nimport subprocess\nprint('child', subprocess.Popen(['sleep', '600']).pid)\n"
+    add_pair(project, "demo/leaves", leaves, "print('fine')\n")
+    outcome = engine_for(project, runner).collect().outcomes["snippets/demo/leaves_pytorch.py"]
+    assert outcome["ok"]
+    assert not _running(int(outcome["output"].split()[1]))

@@ -18,6 +18,7 @@ import importlib
 import json
 import linecache
 import os
+import signal
 import sys
 import time
 import traceback
@@ -65,6 +66,46 @@ def encode(value: object, where: str = "result") -> dict:
         "shape": list(array.shape),
         "data": array.astype("float64").ravel().tolist(),
     }
+
+
+def stop_strays(deadline: float = 5.0) -> int:
+    """Kill what a snippet left running in this worker's process group, and reap it.
+
+    The worker leads its own process group, and processes a snippet starts stay in it unless
+    they leave on purpose; a snippet that fails half way must not leave servers or training
+    processes behind. Called after a failed snippet only: after a successful one, the group may
+    hold a framework's own helpers (Inductor's compile workers) that later snippets reuse.
+    A fresh interpreter's whole group is killed by the runner when it ends.
+    Returns how many processes were stopped.
+    """
+    me, group = os.getpid(), os.getpgid(0)
+    stopped = 0
+    if os.path.isdir("/proc"):
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == me:
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                try:
+                    os.kill(int(entry), signal.SIGKILL)
+                    stopped += 1
+                except ProcessLookupError:
+                    pass
+    reaped, ends = 0, time.monotonic() + deadline
+    while reaped < stopped and time.monotonic() < ends:  # reap them: no zombie is left
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid:
+            reaped += 1
+        else:
+            time.sleep(0.01)
+    return stopped
 
 
 def _snippet_line(tb: traceback.StackSummary, path: str) -> int | None:
@@ -129,6 +170,9 @@ def run_one(request: dict) -> dict:
         }
     finally:
         faulthandler.cancel_dump_traceback_later()
+        stray = stop_strays() if error is not None else 0
+        if stray:
+            sys.stderr.write(f"sidebyside: stopped {stray} process(es) the snippet left running\n")
         sys.stdout.flush()
         sys.stderr.flush()
         os.dup2(saved_fds[0], 1)
