@@ -1,6 +1,7 @@
 # snippet: fresh timeout=300
-# Data parallelism: one process per rank, DistributedDataParallel
-# averages the gradients, so every rank takes the same step.
+# Data parallelism: one process per rank; DistributedDataParallel
+# averages the gradients, so every rank takes the same step. The
+# ranks run worker.py (written below), on gloo, the CPU backend.
 import json
 import os
 import socket
@@ -15,12 +16,12 @@ rng = np.random.default_rng(seed=0)
 f32 = np.float32
 X = rng.standard_normal((16, 4)).astype(f32)  # global batch 16
 Y = rng.standard_normal((16, 2)).astype(f32)
-w = (rng.standard_normal((4, 2)) * 0.5).astype(f32)  # (in, out)
+w = (rng.standard_normal((2, 4)) * 0.5).astype(f32)  # (out, in)
 b = np.zeros(2, f32)
 np.savez("data.npz", X=X, Y=Y, w=w, b=b)  # what the ranks read
 
 WORKER = '''
-import json, os
+import json
 import numpy as np, torch, torch.distributed as dist
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
@@ -29,24 +30,22 @@ torch.set_num_threads(1)  # 2 ranks share 2 cores
 dist.init_process_group("gloo")  # reads RANK, WORLD_SIZE, ...
 rank, world = dist.get_rank(), dist.get_world_size()
 data = np.load("data.npz")
-n = len(data["X"]) // world  # 8 samples each, split by rank
-part = slice(rank * n, (rank + 1) * n)
+n = len(data["X"]) // world  # each rank gets 16 / 2 = 8, in
+part = slice(rank * n, (rank + 1) * n)  # order (no sampler)
 x = torch.from_numpy(data["X"][part])
 y = torch.from_numpy(data["Y"][part])
 model = nn.Linear(4, 2)
 with torch.no_grad():  # Linear stores weight as (out, in)
-    model.weight.copy_(torch.from_numpy(data["w"].T))
+    model.weight.copy_(torch.from_numpy(data["w"]))
     model.bias.copy_(torch.from_numpy(data["b"]))
 ddp = DDP(model)  # broadcasts rank 0's weights, hooks backward
 optimizer = torch.optim.SGD(ddp.parameters(), lr=0.1)
-loss = nn.functional.mse_loss(ddp(x), y)  # mean over MY batch
-loss.backward()  # gradients all-reduced and averaged here
+loss = nn.functional.mse_loss(ddp(x), y)  # mean of my 8
+loss.backward()  # gradients all-reduced, averaged over ranks
 optimizer.step()
-json.dump({"rank": rank, "x": list(x.shape),
-           "samples": [part.start, part.stop - 1],
-           "loss": loss.item(),
-           "w": model.weight.detach().T.tolist(),  # (in, out)
-           "b": model.bias.detach().tolist()},
+json.dump({"x": list(x.shape), "samples": [part.start,
+           part.stop - 1], "loss": loss.item(),
+           "w": model.weight.tolist(), "b": model.bias.tolist()},
           open(f"rank{rank}.json", "w"))
 dist.destroy_process_group()
 '''
@@ -64,29 +63,48 @@ try:
                    WORLD_SIZE=str(world), MASTER_ADDR="127.0.0.1",
                    MASTER_PORT=str(port))
         procs.append(subprocess.Popen(
-            [sys.executable, "worker.py"], env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True))
+            [sys.executable, "worker.py"], env=env, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
     for proc in procs:
         out, _ = proc.communicate(timeout=120)
         if proc.returncode:
             raise RuntimeError(f"a rank failed:\n{out}")
-finally:
+finally:  # never leave a rank running
     for proc in procs:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
 
 ranks = [json.load(open(f"rank{r}.json")) for r in range(world)]
+for rank in ranks:
+    rank["w"], rank["b"] = np.array(rank["w"]), np.array(rank["b"])
 print(f"{world} processes, global batch {X.shape}, lr 0.1")
-for r in ranks:
-    print(f"rank {r['rank']}: x {tuple(r['x'])}, samples"
-          f" {r['samples'][0]}-{r['samples'][1]},"
-          f" loss on its 8 (mean) {r['loss']:.4f}")
-loss = np.mean([r["loss"] for r in ranks])  # equal-sized halves
-print(f"global loss (mean of rank losses) {loss:.4f}")
-print("weights after the step, kernel (in, out) | bias:")
-for r in ranks:
-    for i, row in enumerate(np.round(r["w"], 4)):
-        tail = np.round(r["b"], 4) if i == 0 else ""
-        print(f"rank {r['rank']}" if i == 0 else "      ", row, tail)
+for r, rank in enumerate(ranks):
+    print(f"rank {r}: x {tuple(rank['x'])}, samples"
+          f" {rank['samples'][0]}-{rank['samples'][1]},"
+          f" loss {rank['loss']:.4f} (mean of 8)")
+loss = np.mean([rank["loss"] for rank in ranks])
+print(f"global loss (rank losses averaged) {loss:.4f}")
+print("weight (out, in) and bias after the step:")
+for r, rank in enumerate(ranks):
+    print(f"rank {r} weight", np.array2string(
+        rank["w"].round(4), prefix=" " * 14))
+    print(" " * 7, "bias", rank["b"].round(4))
+gap = np.abs(ranks[1]["w"] - ranks[0]["w"]).max()
+print("max |rank 1 - rank 0|:", gap)
+
+# the same step in one process, on the full batch
+single = nn.Linear(4, 2)
+with torch.no_grad():
+    single.weight.copy_(torch.from_numpy(w))
+    single.bias.copy_(torch.from_numpy(b))
+full = nn.functional.mse_loss(single(torch.from_numpy(X)),
+                              torch.from_numpy(Y))
+full.backward()
+torch.optim.SGD(single.parameters(), lr=0.1).step()
+w1 = single.weight.detach().numpy()
+print(f"one process, full batch {X.shape}: loss {full.item():.4f}")
+print("max |DDP - one process|:", np.abs(ranks[0]["w"] - w1).max())
+
+result = {"weight": ranks[0]["w"], "bias": ranks[0]["b"],
+          "loss": loss}  # compared with TensorFlow's

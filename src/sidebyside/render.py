@@ -22,6 +22,8 @@ def _fence(text: str, info: str) -> str:
 
 
 def _seconds(value: float) -> str:
+    if value < 0.005:
+        return "under 0.01 s"
     return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
 
 
