@@ -1,12 +1,13 @@
 # snippet: fresh timeout=300
 # Data parallelism: one process, one replica per device; the
 # MirroredStrategy sums the gradients, so every replica takes the
-# same step. 2 logical CPUs stand in for 2 GPUs (one process is
-# quicker and steadier here than 2 MultiWorkerMirroredStrategy
-# workers; scaling/launch shows those).
+# same step.
 import tensorflow as tf
 
-cpu = tf.config.list_physical_devices("CPU")[0]  # before any op
+# 2 logical CPUs stand in for 2 GPUs: one process, one import of
+# TensorFlow, quicker here than 2 MultiWorkerMirroredStrategy
+# workers (see scaling/launch). Set before any op runs.
+cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(
     cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 
@@ -34,14 +35,17 @@ with strategy.scope():  # variables made here are mirrored
     optimizer = keras.optimizers.SGD(learning_rate=0.1)
 
 
+# (model.compile and model.fit in the scope would do the same
+# split and loss scaling; the step is spelled out here)
 @tf.function
 def train_step(batch):
     def step(index, x, y):  # runs once per replica
         with tf.GradientTape() as tape:
             per_example = keras.losses.mean_squared_error(
                 y, model(x))
-            loss = tf.nn.compute_average_loss(  # sum / 16, not
+            loss = tf.nn.compute_average_loss(  # sum / 16: a
                 per_example, global_batch_size=16)  # mean of 8
+        # would double the step, as the gradients are summed
         grads = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(  # gradients summed here
             zip(grads, model.trainable_variables))
@@ -77,7 +81,7 @@ for r, rep in enumerate(replicas):
         rep["w"].round(4), prefix=" " * 17))
     print(" " * 10, "bias", rep["b"].round(4))
 gap = np.abs(replicas[1]["w"] - replicas[0]["w"]).max()
-print("max |replica 1 - replica 0|:", gap)
+print(f"max |replica 1 - replica 0|: {gap:.1e}")
 
 # the same step in one replica, on the full batch
 single = keras.Sequential([keras.Input((4,)),
@@ -91,8 +95,8 @@ keras.optimizers.SGD(learning_rate=0.1).apply_gradients(
     zip(grads, single.trainable_variables))
 w1 = single.get_weights()[0].T
 print(f"one replica, full batch {X.shape}: loss {float(full):.4f}")
-print("max |mirrored - one replica|:",
-      np.abs(replicas[0]["w"] - w1).max())
+gap = np.abs(replicas[0]["w"] - w1).max()
+print(f"max |mirrored - one replica|: {gap:.1e}")
 
 result = {"weight": replicas[0]["w"], "bias": replicas[0]["b"],
           "loss": loss}  # compared with PyTorch's
