@@ -88,18 +88,12 @@ def scan_references(docs_dir: Path) -> list[Reference]:
 
 
 class Engine:
-    def __init__(
-        self,
-        root: Path,
-        docs_dir: Path | None = None,
-        repo_url: str | None = None,
-        edit_branch: str = "main",
-        runner: Runner | None = None,
-    ):
+    def __init__(self, root: Path, runner: Runner | None = None):
         self.root = root.resolve()
-        self.docs_dir = (docs_dir or self.root / "docs").resolve()
-        self.repo_url = repo_url.rstrip("/") if repo_url else None
-        self.edit_branch = edit_branch
+        # The MkDocs plugin overrides these three from mkdocs.yml.
+        self.docs_dir = self.root / "docs"
+        self.repo_url: str | None = None
+        self.edit_branch = "main"
         self.execute = _env_flag("SNIPPETS_EXECUTE", True)
         self.timeout = float(os.environ.get("SNIPPETS_TIMEOUT", DEFAULT_TIMEOUT))
         self.cache = cache_mod.Cache(cache_mod.default_dir(self.root))
@@ -135,13 +129,12 @@ class Engine:
         if not self.execute:
             return
         needed = {}
-        for ref in scan_references(self.docs_dir):
+        pairs, _ = self._load_pairs(scan_references(self.docs_dir))
+        for snippet in (s for pair in pairs.values() for s in pair.snippets):
             try:
-                pair = load_pair(self.root, ref.name)
-                for snippet in pair.snippets:
-                    if not snippet.options.fresh and self.cache.get(cache_mod.key_for(snippet)) is None:
-                        needed[snippet.framework.key] = snippet.framework
-            except (SnippetError, OSError):
+                if not snippet.options.fresh and self.cache.get(cache_mod.key_for(snippet)) is None:
+                    needed[snippet.framework.key] = snippet.framework
+            except OSError:
                 continue
         if needed:
             self._runner_for().start(needed.values())
@@ -157,14 +150,8 @@ class Engine:
 
     def _collect(self, signature: tuple) -> Collected:
         collected = Collected(signature, scan_references(self.docs_dir))
-        for ref in collected.references:
-            if ref.name in collected.pairs or ref.name in collected.problems:
-                continue
-            try:
-                collected.pairs[ref.name] = load_pair(self.root, ref.name)
-            except SnippetError as error:
-                collected.problems[ref.name] = str(error)
-                self.stats.failed += 1
+        collected.pairs, collected.problems = self._load_pairs(collected.references)
+        self.stats.failed += len(collected.problems)
         if not self.execute:
             return collected
         pairs = list(collected.pairs.values())
@@ -174,6 +161,19 @@ class Engine:
                 if snippet.relpath in unreadable:
                     collected.problems[pair.name] = unreadable[snippet.relpath]
         return collected
+
+    def _load_pairs(self, references: list[Reference]) -> tuple[dict[str, Pair], dict[str, str]]:
+        """Each referenced pair, loaded once; and why, for the names that cannot be loaded."""
+        pairs: dict[str, Pair] = {}
+        problems: dict[str, str] = {}
+        for ref in references:
+            if ref.name in pairs or ref.name in problems:
+                continue
+            try:
+                pairs[ref.name] = load_pair(self.root, ref.name)
+            except SnippetError as error:
+                problems[ref.name] = str(error)
+        return pairs, problems
 
     def results(self, snippets: list[Snippet], refresh: bool = False) -> tuple[dict[str, dict], dict[str, str]]:
         """The outcome of each snippet, by path: from the cache, or run now, all missing ones at
