@@ -138,6 +138,30 @@ def test_key_covers_framework_versions(project, monkeypatch):
     assert cache_mod.key_for(pair.snippets[0]) != before
 
 
+def test_key_covers_every_package_a_snippet_imports(project, monkeypatch):
+    """Upgrading onnxruntime must re-run the snippets that import it, and only those."""
+    add_pair(project, "demo/ort", "import json\nimport onnxruntime as ort\nfrom numpy import linalg\n", "x = 1\n")
+    assert cache_mod.imported_distributions("import onnxruntime as ort\nfrom numpy import linalg\n") == (
+        "numpy",
+        "onnxruntime",
+    )
+    assert cache_mod.imported_distributions("import json\nfrom . import sibling\n") == ()
+    pairs = engine_for(project, None).collect().pairs
+    importer, other = pairs["demo/ort"].snippets[0], pairs["demo/add"].snippets[0]
+    before = {s.relpath: cache_mod.key_for(s) for s in (importer, other)}
+    real = cache_mod.installed_versions
+
+    def upgraded(dists):
+        found = real(dists)
+        if "onnxruntime" in dists:
+            found["onnxruntime"] = "99.0"
+        return found
+
+    monkeypatch.setattr(cache_mod, "installed_versions", upgraded)
+    assert cache_mod.key_for(importer) != before[importer.relpath]
+    assert cache_mod.key_for(other) == before[other.relpath]
+
+
 # --------------------------------------------------------------------------- running
 
 
@@ -273,6 +297,61 @@ def test_result_on_one_side_only_fails(project, runner):
     add_pair(project, "demo/onesided", "result = 1.0\n", "print('no result')\n")
     message = failure_of(engine_for(project, runner), "demo/onesided")
     assert "binds `result` but snippets/demo/onesided_tensorflow.py does not" in message
+
+
+def test_measured_figures_are_kept_per_side_and_never_compared(project, runner):
+    add_pair(
+        project,
+        "demo/measured",
+        "import numpy as np\nresult = 1.0\nmeasured = {'rows': [{'ms': np.float32(0.5), 'bytes': 10}]}\n",
+        "result = 1.0\nmeasured = {'rows': [{'ms': 7.25, 'bytes': None}]}\n",
+    )
+    engine = engine_for(project, runner)
+    assert "Same numbers" in engine.render("demo/measured")  # 0.5 vs 7.25 is no mismatch
+    assert engine.measured("demo/measured") == {
+        "pytorch": {"rows": [{"ms": 0.5, "bytes": 10}]},
+        "tensorflow": {"rows": [{"ms": 7.25, "bytes": None}]},
+    }
+    with pytest.raises(PairFailure, match="snippets/demo/add_pytorch.py binds no `measured` value"):
+        engine.measured("demo/add")
+    with pytest.raises(PairFailure, match="no page shows the pair"):
+        engine.measured("demo/nowhere")
+
+
+def test_deployment_table_is_generated_from_both_sides_measurements(project, runner):
+    from sidebyside import engine as engine_mod
+    from sidebyside.pages import deployment_table
+
+    row = (
+        "{{'format': '{0}', 'runtime': 'rt 1.0', 'bytes': {1}, 'load_ms': {2},"
+        " 'b1': {{'median': 0.0123, 'q1': 0.012, 'q3': 0.0131}},"
+        " 'b32': {{'median': 2.5, 'q1': 2.25, 'q3': 3.0}}, 'max_diff': 3.5e-07}}"
+    )
+    setup = "'threads': 1, 'cores': 2, 'machine': 'x86_64'"
+    add_pair(
+        project,
+        "demo/formats",
+        f"measured = {{'rows': [{row.format('pt2', 41216, 36.7)}], {setup}}}\n",
+        f"measured = {{'rows': [{row.format('eager', None, None)}], {setup}}}\n",
+    )
+    engine_mod.use_engine(engine_for(project, runner))
+    try:
+        table = deployment_table("demo/formats")
+    finally:
+        engine_mod.use_engine(None)
+    lines = table.splitlines()
+    assert "| PyTorch | pt2 | `rt 1.0` | 40.2 KiB | 36.7 | 12.3<br><small>12–13.1</small> " in lines[2]
+    assert "| 2.5e+03<br><small>2.25e+03–3e+03</small> | 3.5e-07 |" not in table  # µs, not sci
+    assert "| 2,500<br><small>2,250–3,000</small> | 3.5e-07 |" in lines[2]
+    assert lines[3].startswith("| TensorFlow | eager | `rt 1.0` | – | – |")
+    assert "PyTorch: 1 thread per runtime, 2 logical cores, x86_64" in table
+    assert "[demo/formats](#pair-demo-formats)" in table
+
+
+def test_measured_must_be_plain_data(project, runner):
+    add_pair(project, "demo/badmeasure", "measured = {'when': object()}\n", "measured = {}\n")
+    message = failure_of(engine_for(project, runner), "demo/badmeasure")
+    assert "measured['when'] must be numbers, strings, booleans, None" in message
 
 
 def test_unknown_snippet_option_names_file_and_line(project, runner):

@@ -1,13 +1,15 @@
 """Content-hash cache of snippet results on disk.
 
 The key covers everything that can change what a snippet prints: its source, the data files it
-declares it reads, the installed framework and NumPy versions, the worker's own code and the Python
-version. Versions are read from package metadata, so a warm build imports no framework.
+declares it reads, the installed versions of its framework, NumPy and every package it imports, the
+worker's own code and the Python version. Versions are read from package metadata, so a warm build imports no framework.
 An entry that cannot be read back whole is a miss, never an error.
 """
 
 from __future__ import annotations
 
+import ast
+import functools
 import hashlib
 import json
 import os
@@ -20,7 +22,7 @@ from . import __version__
 from .snippets import Snippet
 
 # Bump when the shape of a stored result changes.
-FORMAT = 1
+FORMAT = 2  # 2: outcomes carry `measured`
 _WORKER_SOURCE = (Path(__file__).parent / "worker.py").read_bytes()
 
 
@@ -39,12 +41,38 @@ def installed_versions(distributions: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
+@functools.lru_cache(maxsize=1)
+def _module_distributions() -> dict[str, list[str]]:
+    return metadata.packages_distributions()
+
+
+def imported_distributions(source: str) -> tuple[str, ...]:
+    """The installed distributions that provide the top-level modules a snippet imports.
+
+    An upgrade of onnxruntime must re-run the snippets that import it, not only an upgrade of
+    the snippet's framework. Unparsable source imports nothing (running it reports the error).
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ()
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules.add(node.module.partition(".")[0])
+    provided = _module_distributions()
+    return tuple(sorted({dist for module in modules for dist in provided.get(module, ())}))
+
+
 def key_for(snippet: Snippet) -> str:
+    distributions = set(snippet.framework.distributions) | set(imported_distributions(snippet.source))
     material = {
         "format": FORMAT,
         "engine": [__version__, hashlib.sha256(_WORKER_SOURCE).hexdigest()],
         "python": platform.python_version(),
-        "versions": installed_versions(snippet.framework.distributions),
+        "versions": installed_versions(tuple(sorted(distributions))),
         "path": snippet.relpath,
         "source": snippet.source,
         "reads": {
@@ -56,7 +84,7 @@ def key_for(snippet: Snippet) -> str:
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
-_REQUIRED = {"key", "snippet", "ok", "output", "seconds", "result", "versions"}
+_REQUIRED = {"key", "snippet", "ok", "output", "seconds", "result", "measured", "versions"}
 
 
 class Cache:

@@ -294,6 +294,28 @@ class Engine:
             )
         return verdict
 
+    def measured(self, name: str) -> dict[str, object]:
+        """What each side of pair ``name`` bound to ``measured`` (figures for a generated table),
+        by framework key; empty in a preview build. The pair must be on a page of this build."""
+        collected = self.collect()
+        if not self.execute:
+            return {}
+        pair = collected.pairs.get(name)
+        if pair is None:
+            raise PairFailure(
+                f"measurements of pair {name!r} are asked for, but no page shows the pair "
+                f"({collected.problems.get(name, 'no ```pair fence names it')})"
+            )
+        found = {}
+        for snippet in pair.snippets:
+            outcome = collected.outcomes[snippet.relpath]
+            if not outcome["ok"]:
+                raise PairFailure(f"pair {name!r}: {describe(snippet, outcome)}")
+            if outcome.get("measured") is None:
+                raise PairFailure(f"pair {name!r}: {snippet.relpath} binds no `measured` value")
+            found[snippet.framework.key] = outcome["measured"]
+        return found
+
     def versions(self) -> dict[str, str]:
         """What the snippets actually ran with, as reported by the workers."""
         found: dict[str, str] = {}

@@ -62,3 +62,61 @@ def verbosity_table(page: str) -> str:
         f"{labels[1]} {totals[1]}, {verdict}."
     )
     return "\n".join(rows) + "\n\n" + summary
+
+
+def _ms(value: float) -> str:
+    return f"{value:.3g}" if value < 100 else f"{value:.0f}"
+
+
+def _us(milliseconds: float) -> str:
+    value = milliseconds * 1000
+    return f"{value:.3g}" if value < 1000 else f"{value:,.0f}"
+
+
+def _size(count: int | None) -> str:
+    if not count:
+        return "–"
+    return f"{count / 1024:.1f} KiB" if count < 1024 * 1024 else f"{count / 1024 / 1024:.1f} MiB"
+
+
+def _latency(figures: dict) -> str:
+    """Median, and the interquartile range beneath it, in microseconds."""
+    return f"{_us(figures['median'])}<br><small>{_us(figures['q1'])}–{_us(figures['q3'])}</small>"
+
+
+def deployment_table(name: str) -> str:
+    """Markdown table of every format the two sides of pair ``name`` measured.
+
+    Each side binds ``measured = {"rows": [...], "threads", "machine", "cores"}``; a row has
+    format, runtime, bytes, load_ms, b1/b32 ({median, q1, q3} in ms) and max_diff. Nothing here
+    is typed by hand: a changed measurement changes the page at the next run of the pair.
+    """
+    engine = get_engine()
+    measured = engine.measured(name)
+    if not measured:
+        return "*Preview build: the measurements appear when the snippets run.*"
+    rows = [
+        "| Framework | Format | Runtime | Size on disk | Load, ms | Batch 1, µs | Batch 32, µs "
+        "| Largest difference from eager |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    setups = []
+    for key, figures in measured.items():
+        label = FRAMEWORKS[key].label
+        for row in figures["rows"]:
+            load = _ms(row["load_ms"]) if row["load_ms"] is not None else "–"
+            rows.append(
+                f"| {label} | {row['format']} | `{row['runtime']}` | {_size(row['bytes'])} | {load} "
+                f"| {_latency(row['b1'])} | {_latency(row['b32'])} | {row['max_diff']:.2g} |"
+            )
+        setups.append(
+            f"{label}: {figures['threads']} thread per runtime, {figures['cores']} logical cores, "
+            f"{figures['machine']}"
+        )
+    note = (
+        "Latency per call in microseconds: the median and, beneath it, the interquartile range "
+        "(batch 1: 300 calls, batch 32: 100, after 10 warm-up calls). Load: median of 5 loads. "
+        "Size: every file the export wrote. " + "; ".join(setups) + ". "
+        f"From the cached run of pair [{name}](#{anchor(name)})."
+    )
+    return "\n".join(rows) + "\n\n" + note

@@ -190,6 +190,7 @@ class Runner:
             "output": "",
             "seconds": 0.0,
             "result": None,
+            "measured": None,
             "versions": {},
             "error": None,
         }
@@ -226,6 +227,7 @@ class Runner:
                 ok=reply["ok"],
                 seconds=round(reply["seconds"], 4),
                 result=reply["result"],
+                measured=reply["measured"],
                 versions=reply["versions"],
                 output=clean(raw),
             )

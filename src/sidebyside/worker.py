@@ -35,6 +35,26 @@ class ResultError(TypeError):
     pass
 
 
+def plain(value: object, where: str = "measured") -> object:
+    """A snippet's ``measured`` as plain JSON (numbers, strings, booleans, None, dicts, lists).
+
+    ``measured`` holds figures for a generated table (sizes, timings): stored with the outcome
+    and never compared between the two sides.
+    """
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): plain(v, f"{where}[{k!r}]") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():  # NumPy / tensor scalar
+        return value.item()
+    raise ResultError(
+        f"{where} must be numbers, strings, booleans, None, or dicts/lists of them; "
+        f"got {type(value).__name__}"
+    )
+
+
 def encode(value: object, where: str = "result") -> dict:
     """Turn a snippet's ``result`` into JSON: numbers keep dtype and shape, dicts and lists nest."""
     if isinstance(value, str):
@@ -152,9 +172,10 @@ def run_one(request: dict) -> dict:
                     raise
         seconds = time.perf_counter() - started
         result = encode(module.__dict__["result"]) if "result" in module.__dict__ else None
+        measured = plain(module.__dict__["measured"]) if "measured" in module.__dict__ else None
     except BaseException as exc:  # noqa: BLE001 - a snippet may raise anything; report it all
         seconds = time.perf_counter() - started
-        result = None
+        result = measured = None
         tb = traceback.extract_tb(exc.__traceback__)
         # Show the traceback from the snippet's first frame on, as `python snippet.py` would.
         first = next((i for i, f in enumerate(tb) if f.filename == path), 0)
@@ -184,7 +205,7 @@ def run_one(request: dict) -> dict:
         sys.argv[:] = argv
         sys.path[:] = syspath
         os.chdir(cwd)
-    return {"ok": error is None, "seconds": seconds, "result": result, "error": error}
+    return {"ok": error is None, "seconds": seconds, "result": result, "measured": measured, "error": error}
 
 
 def versions(module_name: str) -> dict[str, str]:
