@@ -219,6 +219,16 @@ def test_workers_never_import_the_other_framework(project, runner):
     assert collected.outcomes["snippets/demo/modules_tensorflow.py"]["output"] == "False\n"
 
 
+def test_a_worker_that_imported_the_other_framework_is_not_reused(project, runner):
+    """tensorboard imports TensorFlow: the PyTorch snippets after it must not run with it loaded."""
+    add_pair(project, "demo/foreign", "import tensorflow\n", "x = 1\n")
+    add_pair(project, "demo/after", "import sys\nprint('tensorflow' in sys.modules)\n", "x = 1\n")
+    pairs = engine_for(project, runner).collect().pairs
+    first = runner.run(pairs["demo/foreign"].snippets[0])
+    assert first["ok"] and "tensorflow" in first["versions"]
+    assert runner.run(pairs["demo/after"].snippets[0])["output"] == "False\n"
+
+
 def test_fresh_snippet_runs_in_a_new_interpreter(project, runner):
     fresh = """
         # snippet: fresh
@@ -505,6 +515,24 @@ def test_verbosity_table_counts_each_side_from_the_files(project, monkeypatch):
     assert "| [demo/short](#pair-demo-short) | 1 | 3 | -2 |" in table
     assert "| **All 2 pairs** | **5** | **7** | **-2** |" in table
     assert table.endswith("TensorFlow longer by 2 lines (40.0%).")
+
+
+def test_libraries_table_lists_what_the_page_imports_with_versions(project, monkeypatch):
+    from importlib import metadata
+
+    from sidebyside import engine as engine_mod
+    from sidebyside.pages import libraries_table
+
+    add_pair(project, "demo/libs", "import numpy as np\nimport yaml\n", "import numpy\n")
+    monkeypatch.setenv("SNIPPETS_EXECUTE", "0")  # the table reads files only
+    engine_mod.use_engine(Engine(project))
+    try:
+        table = libraries_table("index.md")
+    finally:
+        engine_mod.use_engine(None)
+    numpy_row = next(line for line in table.splitlines() if line.startswith("| numpy |"))
+    assert f"`{metadata.version('numpy')}`" in numpy_row and "[demo/libs](#pair-demo-libs)" in numpy_row
+    assert f"| PyYAML | `{metadata.version('pyyaml')}` | [demo/libs](#pair-demo-libs) |" in table
 
 
 def _running(pid: int) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import platform
 from importlib import metadata
 
+from .cache import imported_distributions
 from .engine import get_engine
 from .render import anchor
 from .snippets import FRAMEWORKS, load_pair
@@ -120,3 +121,23 @@ def deployment_table(name: str) -> str:
         f"From the cached run of pair [{name}](#{anchor(name)})."
     )
     return "\n".join(rows) + "\n\n" + note
+
+
+def libraries_table(page: str) -> str:
+    """Markdown table: every installed package the snippets on ``page`` import, with its version
+    and the pairs that import it. These versions are part of each snippet's cache key, so the
+    output on the page was produced with exactly them."""
+    engine = get_engine()
+    names = list(dict.fromkeys(r.name for r in engine.collect().references if r.page == page))
+    users: dict[str, list[str]] = {}
+    for name in names:
+        for snippet in load_pair(engine.root, name).snippets:
+            for dist in imported_distributions(snippet.source):
+                pairs = users.setdefault(dist, [])
+                if name not in pairs:
+                    pairs.append(name)
+    rows = ["| Package | Version | Imported by |", "| --- | --- | --- |"]
+    for dist in sorted(users, key=str.lower):
+        links = ", ".join(f"[{name}](#{anchor(name)})" for name in users[dist])
+        rows.append(f"| {dist} | `{metadata.version(dist)}` | {links} |")
+    return "\n".join(rows)

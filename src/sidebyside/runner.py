@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .snippets import Framework, Snippet
+from .snippets import FRAMEWORKS, Framework, Snippet
 
 STARTUP_TIMEOUT = 300.0  # importing TensorFlow on a busy 2-core machine can take a while
 GRACE = 3.0  # after the timeout, time for the worker's stack dump to land
@@ -240,7 +240,20 @@ class Runner:
                 }
             return outcome
         finally:
+            # A reused worker that now holds the other framework (a snippet imported a library
+            # that imports it, like tensorboard importing TensorFlow) would run the next
+            # snippets with both loaded, unlike `python snippet.py`: retire it.
+            foreign = [
+                fw.module
+                for fw in FRAMEWORKS.values()
+                if fw.key != snippet.framework.key and fw.module in outcome["versions"]
+            ]
             if snippet.options.fresh:
+                worker.close()
+            elif foreign:
+                with self.lock:
+                    if self.workers.get(snippet.framework.key) is worker:
+                        del self.workers[snippet.framework.key]
                 worker.close()
             shutil.rmtree(workdir, ignore_errors=True)
 
