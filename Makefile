@@ -12,10 +12,11 @@ ADDR   ?= 127.0.0.1:8000
 install: $(STAMP)
 
 # Reinstall when the dependencies change; `pip install torch==2.13.0` takes the CPU wheel.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $(STAMP)
 
 serve: install          ## live site on http://127.0.0.1:8000, re-runs only changed snippets
