@@ -500,17 +500,23 @@ def test_cli_runs_one_pair_alone(project):
     assert "different numbers" in broken.stderr
 
 
-def test_verbosity_table_counts_each_side_from_the_files(project, monkeypatch):
+def preview_page_part(project: Path, monkeypatch, part, *args) -> str:
+    """A generated page part that reads files only, from an engine that runs nothing."""
     from sidebyside import engine as engine_mod
+
+    monkeypatch.setenv("SNIPPETS_EXECUTE", "0")
+    engine_mod.use_engine(Engine(project))
+    try:
+        return part(*args)
+    finally:
+        engine_mod.use_engine(None)
+
+
+def test_verbosity_table_counts_each_side_from_the_files(project, monkeypatch):
     from sidebyside.pages import verbosity_table
 
     add_pair(project, "demo/short", "# comment\n\nx = 1\n", "x = 1\ny = 2\nz = 3\n")
-    monkeypatch.setenv("SNIPPETS_EXECUTE", "0")  # the table reads files only
-    engine_mod.use_engine(Engine(project))
-    try:
-        table = verbosity_table("index.md")
-    finally:
-        engine_mod.use_engine(None)
+    table = preview_page_part(project, monkeypatch, verbosity_table, "index.md")
     assert "| [demo/add](#pair-demo-add) | 4 | 4 | +0 |" in table
     assert "| [demo/short](#pair-demo-short) | 1 | 3 | -2 |" in table
     assert "| **All 2 pairs** | **5** | **7** | **-2** |" in table
@@ -520,16 +526,10 @@ def test_verbosity_table_counts_each_side_from_the_files(project, monkeypatch):
 def test_libraries_table_lists_what_the_page_imports_with_versions(project, monkeypatch):
     from importlib import metadata
 
-    from sidebyside import engine as engine_mod
     from sidebyside.pages import libraries_table
 
     add_pair(project, "demo/libs", "import numpy as np\nimport yaml\n", "import numpy\n")
-    monkeypatch.setenv("SNIPPETS_EXECUTE", "0")  # the table reads files only
-    engine_mod.use_engine(Engine(project))
-    try:
-        table = libraries_table("index.md")
-    finally:
-        engine_mod.use_engine(None)
+    table = preview_page_part(project, monkeypatch, libraries_table, "index.md")
     numpy_row = next(line for line in table.splitlines() if line.startswith("| numpy |"))
     assert f"`{metadata.version('numpy')}`" in numpy_row and "[demo/libs](#pair-demo-libs)" in numpy_row
     assert f"| PyYAML | `{metadata.version('pyyaml')}` | [demo/libs](#pair-demo-libs) |" in table

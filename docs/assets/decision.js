@@ -206,6 +206,17 @@
     ]);
   }
 
+  /* Both frameworks' scores as bars. */
+  function scores(data, result) {
+    return el(
+      "div",
+      { class: "sbs-decision__scores" },
+      ["pytorch", "tensorflow"].map(function (framework) {
+        return bar(data, framework, result[framework], result.total);
+      })
+    );
+  }
+
   /* The one-line summary that stays in view while the weights scroll (the region announces). */
   function renderStatus(status, data, weights) {
     var result = score(data, weights);
@@ -247,15 +258,7 @@
           ", " + number(result[winner]) + " to " + number(result[loser]) + ".",
         ])
       );
-      parts.push(
-        el(
-          "div",
-          { class: "sbs-decision__scores" },
-          frameworks.map(function (framework) {
-            return bar(data, framework, result[framework], result.total);
-          })
-        )
-      );
+      parts.push(scores(data, result));
       parts.push(el("p", { class: "sbs-decision__subhead", text: "The reasons that drove it" }));
       parts.push(reasonList(favouring(data, weights, winner), 3, winner));
       var against = favouring(data, weights, loser);
@@ -278,15 +281,7 @@
             "Build a small proof of concept in both, starting with the criteria below.",
         ])
       );
-      parts.push(
-        el(
-          "div",
-          { class: "sbs-decision__scores" },
-          frameworks.map(function (framework) {
-            return bar(data, framework, result[framework], result.total);
-          })
-        )
-      );
+      parts.push(scores(data, result));
       frameworks.forEach(function (framework) {
         var entries = favouring(data, weights, framework);
         if (!entries.length) return;

@@ -36,8 +36,7 @@ VERDICT_LABELS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "even": "Eve
 DEFAULT_WEIGHT = 1
 MAX_WEIGHT = 3
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA_FILE = ROOT / "docs" / "data" / "decision.yml"
+DATA_FILE = Path("data") / "decision.yml"  # relative to the site's docs directory
 PAGE = "decision/index.md"  # the page the table is rendered on, relative to docs/
 
 _FIELDS = ("id", "criterion", "question", "pytorch", "tensorflow", "verdict", "why")
@@ -249,7 +248,7 @@ def _criterion(entry: _Located, index: int) -> Criterion:
     )
 
 
-def load(path: Path | str = DATA_FILE) -> list[Criterion]:
+def load(path: Path | str) -> list[Criterion]:
     """The criteria of ``path``, checked; :class:`DecisionError` names the file and line."""
     path = Path(path)
     text = path.read_text(encoding="utf-8")
@@ -325,9 +324,10 @@ def page_anchors(page_file: Path) -> set[str]:
     return anchors
 
 
-def check_links(docs_dir: Path | str, criteria: list[Criterion] | None = None, path: Path | str = DATA_FILE) -> None:
+def check_links(docs_dir: Path | str, criteria: list[Criterion] | None = None, path: Path | str | None = None) -> None:
     """Raise :class:`DecisionError` for evidence whose page or anchor does not exist."""
     docs_dir = Path(docs_dir)
+    path = docs_dir / DATA_FILE if path is None else path
     criteria = load(path) if criteria is None else criteria
     cache: dict[str, set[str]] = {}
     for criterion in criteria:
@@ -448,10 +448,22 @@ def summary_line(criteria: list[Criterion]) -> str:
     )
 
 
-def decision_table(path: Path | str = DATA_FILE, docs_dir: Path | str | None = None) -> str:
-    """The page part: the table (no JavaScript needed), a summary, and the widget's JSON data."""
+def decision_table(path: Path | str | None = None, docs_dir: Path | str | None = None) -> str:
+    """The page part: the table (no JavaScript needed), a summary, and the widget's JSON data.
+
+    By default the data file is ``data/decision.yml`` in the docs directory of the site being
+    built (the one the sidebyside engine serves), so an installed package needs no source tree.
+    """
+    if docs_dir is None:
+        if path is not None:
+            docs_dir = Path(path).resolve().parents[1]
+        else:
+            from .engine import get_engine
+
+            docs_dir = get_engine().docs_dir
+    path = Path(docs_dir) / DATA_FILE if path is None else path
     criteria = load(path)
-    check_links(docs_dir if docs_dir is not None else Path(path).resolve().parents[1], criteria, path)
+    check_links(docs_dir, criteria, path)
     return (
         '<div class="sbs-decision-table" markdown="1">\n\n'
         + table_markdown(criteria)
