@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -535,12 +536,20 @@ def test_libraries_table_lists_what_the_page_imports_with_versions(project, monk
     assert f"| PyYAML | `{metadata.version('pyyaml')}` | [demo/libs](#pair-demo-libs) |" in table
 
 
-def _running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+def _running(pid: int, within: float = 5.0) -> bool:
+    """Whether ``pid`` still runs (a zombie does not) once ``within`` seconds have passed: a
+    SIGKILL is delivered asynchronously, so a loaded machine may show the process a moment
+    longer."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                running = handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            running = False
+        if not running or time.monotonic() > deadline:
+            return running
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize("fresh", [False, True], ids=["reused_worker", "fresh_interpreter"])
