@@ -27,6 +27,7 @@ import markdown
 import yaml
 from markdown.extensions.toc import slugify
 
+from .engine import FENCE as PAIR_FENCE
 from .render import anchor as pair_anchor
 
 VERDICTS = ("pytorch", "tensorflow", "even")
@@ -289,30 +290,24 @@ def page_anchors(page_file: Path) -> set[str]:
     Headings go through Python-Markdown with the site's ``toc`` settings (and ``attr_list``,
     for ``{#custom-id}``), so inline code, links and duplicates get the ids the site gives them.
     """
-    lines = page_file.read_text(encoding="utf-8").splitlines()
+    text = page_file.read_text(encoding="utf-8")
+    # Pairs: the fences the engine itself finds in a page.
+    anchors = {pair_anchor(match.group("body").strip()) for match in PAIR_FENCE.finditer(text)}
+    lines = text.splitlines()
     if lines and lines[0].strip() == "---":  # front matter
         end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
         lines = lines[end + 1 :]
     headings: list[str] = []
-    anchors: set[str] = set()
-    fence: str | None = None
-    fence_info = ""
-    fence_lines: list[str] = []
+    fence: str | None = None  # inside a code block, a "# comment" is no heading
     for line in lines:
         match = _FENCE.match(line)
         if fence is None:
             if match:
-                fence, fence_info, fence_lines = match.group(2), match.group(3).strip(), []
+                fence = match.group(2)
             elif _HEADING.match(line):
                 headings.append(line.strip())
-            continue
-        if match and match.group(2).startswith(fence) and not match.group(3).strip():
-            if fence_info.split(" ")[0] == "pair":
-                names = [entry.strip() for entry in fence_lines if entry.strip()]
-                anchors.update(pair_anchor(name) for name in names)
+        elif match and match.group(2).startswith(fence) and not match.group(3).strip():
             fence = None
-        else:
-            fence_lines.append(line)
     if headings:
         md = markdown.Markdown(extensions=["toc", "attr_list"], extension_configs={"toc": _TOC_CONFIG})
         md.convert("\n\n".join(headings))

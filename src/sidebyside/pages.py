@@ -20,6 +20,11 @@ _LABELS = {
 _BUILD_TOOLS = ("mkdocs", "mkdocs-material", "markdown-exec", "pymdown-extensions")
 
 
+def _pairs_on(engine, page: str) -> list[str]:
+    """The pairs a page (docs-relative) shows, once each, in page order."""
+    return list(dict.fromkeys(r.name for r in engine.collect().references if r.page == page))
+
+
 def versions_table() -> str:
     """Markdown table: what the snippets ran with (reported by the workers) and the build tools."""
     engine = get_engine()
@@ -39,7 +44,7 @@ def verbosity_table(page: str) -> str:
     """Markdown table: lines of code of each side of every pair on ``page`` (docs-relative),
     counted from the files (neither blank nor only a comment), with links to the pairs."""
     engine = get_engine()
-    names = list(dict.fromkeys(r.name for r in engine.collect().references if r.page == page))
+    names = _pairs_on(engine, page)
     labels = [fw.label for fw in FRAMEWORKS.values()]
     rows = [f"| Pair | {' | '.join(labels)} | Difference |", "| --- | ---: | ---: | ---: |"]
     totals = [0] * len(labels)
@@ -128,7 +133,7 @@ def libraries_table(page: str) -> str:
     and the pairs that import it. These versions are part of each snippet's cache key, so the
     output on the page was produced with exactly them."""
     engine = get_engine()
-    names = list(dict.fromkeys(r.name for r in engine.collect().references if r.page == page))
+    names = _pairs_on(engine, page)
     users: dict[str, list[str]] = {}
     for name in names:
         for snippet in load_pair(engine.root, name).snippets:
