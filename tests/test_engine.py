@@ -21,7 +21,7 @@ from conftest import SUMMARY, build_env, mkdocs_build
 from sidebyside import cache as cache_mod
 from sidebyside.engine import Engine, PairFailure
 from sidebyside.runner import Runner
-from sidebyside.snippets import SnippetError
+from sidebyside.snippets import SnippetError, load_pair
 
 FIXTURE = Path(__file__).parent / "fixture_site"
 
@@ -185,6 +185,48 @@ def test_output_is_complete_ordered_and_free_of_local_paths(project, runner):
     assert lines[3].startswith("snippets/demo/streams_pytorch.py:5")
     assert lines[-2:] == [".", "snippets/demo/streams_pytorch.py"]
     assert str(project) not in outcome["output"]
+
+
+# What TensorFlow's import writes to stderr on some CPUs (AMD EPYC), and ExecuTorch's runtime on
+# any: C++ log lines with a timestamp, a thread id or a source location. This snippet writes them
+# itself, to file descriptor 2 as C++ does, so the test fails on every machine, not only on the
+# CPUs that trigger them.
+CPP_LOGS = """
+    {options}import os
+    print("before", flush=True)
+    os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\\n")
+    os.write(2, b"I0000 00:00:1796152154.709814    9318 port.cc:153] oneDNN custom operations are on.\\n")
+    os.write(2, b"W1201 20:29:23.123456   42 cpu_feature_guard.cc:210] To enable AVX512 ...\\n")
+    os.write(2, b"[cpuinfo_utils.cpp:71] Reading file /sys/devices/soc0/image_version\\n")
+    print("I see [brackets] and 10:20:30 in prose: kept")
+    result = 1.0
+"""
+CPP_LOGS_KEPT = "before\nI see [brackets] and 10:20:30 in prose: kept\n"
+
+
+@pytest.mark.parametrize("options", ["", "# snippet: fresh\n    "], ids=["worker", "fresh"])
+def test_cpp_log_lines_never_reach_the_output_and_are_counted(project, runner, options):
+    snippet = CPP_LOGS.format(options=options)
+    add_pair(project, "demo/logs", snippet, snippet)
+    collected = engine_for(project, runner).collect()
+    for framework in ("pytorch", "tensorflow"):
+        outcome = collected.outcomes[f"snippets/demo/logs_{framework}.py"]
+        assert outcome["output"] == CPP_LOGS_KEPT
+        assert outcome["log_lines_dropped"] == 4
+
+
+def test_cpp_log_lines_are_dropped_for_the_cli_and_a_standalone_run(project):
+    snippet = CPP_LOGS.format(options="")
+    add_pair(project, "demo/logs", snippet, snippet)
+    command = [sys.executable, "-m", "sidebyside", "--root", str(project), "run", "demo/logs"]
+    shown = subprocess.run(command, capture_output=True, text=True, env=build_env(), timeout=600)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.count(CPP_LOGS_KEPT) == 2
+    assert "port.cc" not in shown.stdout + shown.stderr and "cpuinfo" not in shown.stdout
+    # tests/test_snippets.py runs each snippet as a reader does and cleans it with the same function.
+    from test_snippets import run_alone
+
+    assert run_alone(load_pair(project, "demo/logs").snippets[0], project) == CPP_LOGS_KEPT
 
 
 def test_each_snippet_gets_a_fresh_namespace_and_an_empty_directory(project, runner):
@@ -357,6 +399,48 @@ def test_deployment_table_is_generated_from_both_sides_measurements(project, run
     assert lines[3].startswith("| TensorFlow | eager | `rt 1.0` | – | – |")
     assert "PyTorch: 1 thread per runtime, 2 logical cores, x86_64" in table
     assert "[demo/formats](#pair-demo-formats)" in table
+
+
+def table_block(call: str) -> str:
+    return f'\nSome prose.\n\n```python exec="on"\nfrom sidebyside.pages import *\nprint({call})\n```\n'
+
+
+@pytest.mark.parametrize(
+    "page, call, problem",
+    [
+        ("typo.md", 'verbosity_table("indx.md")', "docs/indx.md does not exist"),
+        ("empty.md", 'libraries_table("empty.md")', "docs/empty.md shows no pair"),
+        ("other.md", 'deployment_table("demo/add")', "docs/other.md does not show pair demo/add"),
+        ("index.md", 'deployment_table("demo/add")', "binds no `measured` value"),
+        ("index.md", 'deployment_table("demo/partial")', "lacks 'rows'"),
+    ],
+    ids=["missing-page", "page-without-pairs", "pair-elsewhere", "no-measured", "incomplete-measured"],
+)
+def test_generated_tables_fail_closed_naming_page_and_line(project, runner, page, call, problem):
+    from sidebyside import engine as engine_mod
+    from sidebyside.pages import TableError
+
+    add_pair(project, "demo/partial", "measured = {'threads': 1}\n", "measured = {'threads': 1}\n")
+    (project / "docs/other.md").write_text("# Other\n\n```pair\ndemo/partial\n```\n")
+    path = project / "docs" / page
+    text = path.read_text() if path.exists() else "# A page\n"
+    path.write_text(text + table_block(call))
+    line = len(text.splitlines()) + 6  # the print(...) line of the block
+    engine_mod.use_engine(engine_for(project, runner))
+    try:
+        with pytest.raises(TableError) as caught:
+            eval(call, vars(__import__("sidebyside.pages", fromlist=["*"])))
+    finally:
+        engine_mod.use_engine(None)
+    assert f"docs/{page}:{line}: {call.split('(')[0]}(" in str(caught.value)
+    assert problem in str(caught.value)
+
+
+def test_a_table_that_cannot_be_made_stops_the_build(project, tmp_path):
+    (project / "docs/index.md").write_text((project / "docs/index.md").read_text() + table_block('verbosity_table("gone.md")'))
+    built = mkdocs_build(project, tmp_path / "site", "--strict")
+    assert built.returncode != 0
+    assert "docs/index.md:11: verbosity_table('gone.md'): docs/gone.md does not exist" in built.stdout
 
 
 def test_measured_must_be_plain_data(project, runner):

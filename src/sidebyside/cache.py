@@ -2,7 +2,8 @@
 
 The key covers everything that can change what a snippet prints: its source, the data files it
 declares it reads, the installed versions of its framework, NumPy and every package it imports, the
-worker's own code and the Python version. Versions are read from package metadata, so a warm build imports no framework.
+code that runs it and cleans its output, the Python version and the machine (CPU model and
+logical cores: TensorFlow's oneDNN choice and every timing depend on them). Versions are read from package metadata, so a warm build imports no framework.
 An entry that cannot be read back whole is a miss, never an error.
 """
 
@@ -18,12 +19,16 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__
+from . import __version__, machine
 from .snippets import Snippet
 
 # Bump when the shape of a stored result changes.
-FORMAT = 2  # 2: outcomes carry `measured`
-_WORKER_SOURCE = (Path(__file__).parent / "worker.py").read_bytes()
+FORMAT = 3  # 2: outcomes carry `measured`; 3: `machine` and `log_lines_dropped`
+# The code whose change can change an outcome: the worker that runs a snippet, and the cleaning
+# of its output.
+_ENGINE_SOURCES = hashlib.sha256(
+    b"".join((Path(__file__).parent / name).read_bytes() for name in ("worker.py", "output.py"))
+).hexdigest()
 
 
 def default_dir(root: Path) -> Path:
@@ -70,8 +75,9 @@ def key_for(snippet: Snippet) -> str:
     distributions = set(snippet.framework.distributions) | set(imported_distributions(snippet.source))
     material = {
         "format": FORMAT,
-        "engine": [__version__, hashlib.sha256(_WORKER_SOURCE).hexdigest()],
+        "engine": [__version__, _ENGINE_SOURCES],
         "python": platform.python_version(),
+        "machine": machine.describe(),
         "versions": installed_versions(tuple(sorted(distributions))),
         "path": snippet.relpath,
         "source": snippet.source,
@@ -84,7 +90,10 @@ def key_for(snippet: Snippet) -> str:
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
-_REQUIRED = {"key", "snippet", "ok", "output", "seconds", "result", "measured", "versions"}
+_REQUIRED = {
+    "key", "snippet", "ok", "output", "log_lines_dropped", "seconds", "result", "measured",
+    "versions", "machine",
+}
 
 
 class Cache:

@@ -211,7 +211,11 @@ class Engine:
             if outcome["ok"]:
                 self.stats.run += 1
                 self.cache.put(outcome)  # stored at once: a later failure loses nothing
-                log.info("snippets: [%d/%d] %s ok in %.2f s", counter[0], total, snippet.id, outcome["seconds"])
+                dropped = outcome["log_lines_dropped"]
+                removed = f" ({dropped} C++ log line{'s' * (dropped != 1)} removed)" if dropped else ""
+                log.info(
+                    "snippets: [%d/%d] %s ok in %.2f s%s", counter[0], total, snippet.id, outcome["seconds"], removed
+                )
             else:
                 self.stats.failed += 1
                 log.error("snippets: [%d/%d] %s FAILED: %s", counter[0], total, snippet.id, describe(snippet, outcome))
@@ -324,6 +328,15 @@ class Engine:
             for name, version in outcome.get("versions", {}).items():
                 found.setdefault(name, version)
         return found
+
+    def machines(self) -> list[str]:
+        """The machines the snippets' results came from (one, unless a cache was shared)."""
+        found = []
+        for outcome in self.collect().outcomes.values():
+            machine = outcome["machine"]
+            cores = "logical core" if machine["cores"] == 1 else "logical cores"
+            found.append(f"{machine['cpu']}, {machine['cores']} {cores}")
+        return sorted(set(found))
 
 
 def describe(snippet: Snippet, outcome: dict) -> str:

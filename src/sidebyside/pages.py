@@ -1,12 +1,18 @@
-"""Generated page parts (called from markdown-exec ``python`` blocks in pages)."""
+"""Generated page parts (called from markdown-exec ``python`` blocks in pages).
+
+They fail closed: asked for a page that shows no pair, a pair that is not on the page that asks,
+or measurements a pair did not bind, they raise :class:`TableError` naming the page and line of
+the block that asked, and the strict build stops; a table never renders empty.
+"""
 
 from __future__ import annotations
 
 import platform
+import re
 from importlib import metadata
 
 from .cache import imported_distributions
-from .engine import get_engine
+from .engine import PairFailure, get_engine
 from .render import anchor
 from .snippets import FRAMEWORKS, load_pair
 
@@ -20,9 +26,36 @@ _LABELS = {
 _BUILD_TOOLS = ("mkdocs", "mkdocs-material", "markdown-exec", "pymdown-extensions")
 
 
-def _pairs_on(engine, page: str) -> list[str]:
-    """The pairs a page (docs-relative) shows, once each, in page order."""
-    return list(dict.fromkeys(r.name for r in engine.collect().references if r.page == page))
+class TableError(PairFailure):
+    """A generated table cannot be made from what it was asked for."""
+
+
+def call_sites(engine, function: str, argument: str) -> list[tuple[str, int]]:
+    """Where pages call ``function("argument")``: (docs-relative page, line) of each call."""
+    call = re.compile(rf"\b{function}\(\s*[\"']{re.escape(argument)}[\"']")
+    found = []
+    for path in sorted(engine.docs_dir.rglob("*.md")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if call.search(line):
+                found.append((path.relative_to(engine.docs_dir).as_posix(), number))
+    return found
+
+
+def _fail(engine, function: str, argument: str, problem: str) -> TableError:
+    where = ", ".join(f"docs/{page}:{line}" for page, line in call_sites(engine, function, argument))
+    return TableError(f"{where or 'a page'}: {function}({argument!r}): {problem}")
+
+
+def _pairs_on(engine, page: str, function: str) -> list[str]:
+    """The pairs a page (docs-relative) shows, once each, in page order; never none."""
+    names = list(dict.fromkeys(r.name for r in engine.collect().references if r.page == page))
+    if not names:
+        exists = (engine.docs_dir / page).is_file()
+        raise _fail(
+            engine, function, page,
+            f"docs/{page} shows no pair" if exists else f"docs/{page} does not exist",
+        )
+    return names
 
 
 def versions_table() -> str:
@@ -35,6 +68,8 @@ def versions_table() -> str:
             rows.append(f"| {label} | `{ran[name]}` | reported by the snippet workers |")
     for name in _BUILD_TOOLS:
         rows.append(f"| {name} | `{metadata.version(name)}` | installed for the build |")
+    for machine in engine.machines() if engine.execute else []:
+        rows.append(f"| Machine | {machine} | where the snippets ran (from their results) |")
     rows.append(f"| Platform | `{platform.system()} {platform.machine()}` | build machine |")
     note = "" if engine.execute else "\n\n*Preview build: no snippet ran, so no framework version is reported.*"
     return "\n".join(rows) + note
@@ -44,7 +79,7 @@ def verbosity_table(page: str) -> str:
     """Markdown table: lines of code of each side of every pair on ``page`` (docs-relative),
     counted from the files (neither blank nor only a comment), with links to the pairs."""
     engine = get_engine()
-    names = _pairs_on(engine, page)
+    names = _pairs_on(engine, page, "verbosity_table")
     labels = [fw.label for fw in FRAMEWORKS.values()]
     rows = [f"| Pair | {' | '.join(labels)} | Difference |", "| --- | ---: | ---: | ---: |"]
     totals = [0] * len(labels)
@@ -98,9 +133,26 @@ def deployment_table(name: str) -> str:
     is typed by hand: a changed measurement changes the page at the next run of the pair.
     """
     engine = get_engine()
-    measured = engine.measured(name)
+    pages = {page for page, _ in call_sites(engine, "deployment_table", name)}
+    for page in sorted(pages):
+        if name not in _pairs_on(engine, page, "deployment_table"):
+            raise _fail(engine, "deployment_table", name, f"docs/{page} does not show pair {name}")
+    try:
+        measured = engine.measured(name)
+    except PairFailure as failure:
+        raise _fail(engine, "deployment_table", name, str(failure)) from None
     if not measured:
         return "*Preview build: the measurements appear when the snippets run.*"
+    try:
+        return _deployment_rows(name, measured)
+    except (KeyError, TypeError) as missing:
+        raise _fail(
+            engine, "deployment_table", name,
+            f"the `measured` data of pair {name} lacks {missing} (see deployment_table's docstring)",
+        ) from None
+
+
+def _deployment_rows(name: str, measured: dict[str, object]) -> str:
     rows = [
         "| Framework | Format | Runtime | Size on disk | Load, ms | Batch 1, µs | Batch 32, µs "
         "| Largest difference from eager |",
@@ -133,7 +185,7 @@ def libraries_table(page: str) -> str:
     and the pairs that import it. These versions are part of each snippet's cache key, so the
     output on the page was produced with exactly them."""
     engine = get_engine()
-    names = _pairs_on(engine, page)
+    names = _pairs_on(engine, page, "libraries_table")
     users: dict[str, list[str]] = {}
     for name in names:
         for snippet in load_pair(engine.root, name).snippets:

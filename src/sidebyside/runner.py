@@ -16,13 +16,14 @@ import shutil
 import signal
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from . import machine
+from .output import clean as clean_output
 from .snippets import FRAMEWORKS, Framework, Snippet
 
 STARTUP_TIMEOUT = 300.0  # importing TensorFlow on a busy 2-core machine can take a while
@@ -32,29 +33,14 @@ GRACE = 3.0  # after the timeout, time for the worker's stack dump to land
 def worker_env() -> dict[str, str]:
     """The environment every snippet runs in, in a worker or standalone (tests use it too)."""
     env = dict(os.environ)
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ INFO/WARNING lines carry timestamps
+    # TensorFlow's C++ INFO/WARNING lines carry timestamps; what this does not silence on some
+    # CPUs, output.clean() removes.
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["PYTHONUNBUFFERED"] = "1"  # stdout and stderr interleave in the order they were written
     env["PYTHONHASHSEED"] = "0"
     src = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
     return env
-
-
-def normalize(text: str, root: str, workdir: str) -> str:
-    """Make captured output independent of where the build ran: no absolute paths."""
-    paths = sysconfig.get_paths()
-    replacements = [
-        (workdir + os.sep, ""),
-        (workdir, "."),
-        (paths["purelib"] + os.sep, "<site-packages>/"),
-        (paths["platlib"] + os.sep, "<site-packages>/"),
-        (paths["stdlib"] + os.sep, "<python>/"),
-        (root + os.sep, ""),
-    ]
-    # Longest first: the working directory and site-packages may lie inside the project root.
-    for old, new in sorted(replacements, key=lambda pair: -len(pair[0])):
-        text = text.replace(old, new)
-    return text
 
 
 class Worker:
@@ -181,19 +167,24 @@ class Runner:
         output_path = workdir / "output.txt"
         root = str(snippet.path)[: -len(snippet.relpath) - 1]
 
-        def clean(text: str) -> str:
-            return normalize(text, root, str(cwd))
-
         outcome: dict = {
             "snippet": snippet.relpath,
             "ok": False,
             "output": "",
+            "log_lines_dropped": 0,
             "seconds": 0.0,
             "result": None,
             "measured": None,
             "versions": {},
+            "machine": machine.describe(),
             "error": None,
         }
+
+        def clean(text: str) -> str:
+            cleaned = clean_output(text, root, str(cwd))
+            outcome["log_lines_dropped"] += cleaned.dropped
+            return cleaned.text
+
         try:
             problem = worker.wait_ready()
             if problem:

@@ -1,0 +1,66 @@
+"""What a page shows of a snippet's captured output: the same text on any machine.
+
+Two things in raw output depend on where and when a snippet ran, not on its code:
+
+- absolute paths (the project, the temporary working directory, site-packages, the standard
+  library), which are shortened;
+- log lines that C++ libraries write straight to file descriptor 2, with a timestamp, a thread
+  id and a source location: glog/absl lines (``I0000 00:00:1796152154.709814    9318
+  port.cc:153] oneDNN custom operations are on ...``), absl's notice that it logs to stderr
+  before ``absl::InitializeLog()``, and bracketed ``[cpuinfo_utils.cpp:71] ...`` lines. Whether
+  they appear depends on the CPU (TensorFlow prints its oneDNN notice at import on some CPUs
+  only), on whether the framework was imported before the capture started, and on the clock.
+  No log-level variable silences them all, so they are removed here and counted.
+
+Everything that shows output uses :func:`clean`: the worker runner, a fresh interpreter, the
+command line and the test that runs each snippet alone, so they all agree.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sysconfig
+from dataclasses import dataclass
+
+# One line each; the message after the location is free text.
+_GLOG = r"[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [\w./+-]+:\d+\] .*"
+_ABSL_PREINIT = r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
+_SOURCE_LOCATION = r"\[[\w./+-]+\.(?:c|cc|cpp|cxx|h|hpp):\d+\] .*"
+LOG_LINE = re.compile(rf"^(?:{_GLOG}|{_ABSL_PREINIT}|{_SOURCE_LOCATION})\n?", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    text: str
+    dropped: int  # log lines removed
+
+
+def drop_log_lines(text: str) -> Cleaned:
+    """Remove C++ log lines (timestamps, thread ids, source locations), counting them."""
+    text, count = LOG_LINE.subn("", text)
+    return Cleaned(text, count)
+
+
+def shorten_paths(text: str, root: str, workdir: str) -> str:
+    """No absolute paths: the working directory, site-packages, the standard library and the
+    project root become relative or named placeholders."""
+    paths = sysconfig.get_paths()
+    replacements = [
+        (workdir + os.sep, ""),
+        (workdir, "."),
+        (paths["purelib"] + os.sep, "<site-packages>/"),
+        (paths["platlib"] + os.sep, "<site-packages>/"),
+        (paths["stdlib"] + os.sep, "<python>/"),
+        (root + os.sep, ""),
+    ]
+    # Longest first: the working directory and site-packages may lie inside the project root.
+    for old, new in sorted(replacements, key=lambda pair: -len(pair[0])):
+        text = text.replace(old, new)
+    return text
+
+
+def clean(text: str, root: str, workdir: str) -> Cleaned:
+    """The output as a page shows it: log lines dropped, paths shortened."""
+    dropped = drop_log_lines(text)
+    return Cleaned(shorten_paths(dropped.text, root, workdir), dropped.dropped)
