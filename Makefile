@@ -7,7 +7,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 ADDR   ?= 127.0.0.1:8000
 
-.PHONY: install serve build preview test test-fast pair bench clear-cache clean
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install chromium serve build preview test test-fast pair bench clear-cache clean
 
 install: $(STAMP)
 
@@ -19,6 +21,19 @@ $(STAMP): pyproject.toml requirements-nodeps.txt
 	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $(STAMP)
 
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used):
+# install it when it is missing, as root or through sudo, or say in one line what to run.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
+	  elif sudo -n true 2>/dev/null; then sudo="sudo"; \
+	  else echo "make test: $(CHROMIUM) is missing; run: sudo apt-get update && sudo apt-get install -y chromium" >&2; exit 1; fi; \
+	  echo "make test: installing Debian's chromium for the browser tests"; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@$(CHROMIUM) --version
+
 serve: install          ## live site on http://127.0.0.1:8000, re-runs only changed snippets
 	$(VENV)/bin/mkdocs serve --dev-addr $(ADDR)
 
@@ -28,7 +43,7 @@ build: install          ## the site into site/, strictly
 preview: install        ## fast build without running anything (pairs say so)
 	SNIPPETS_EXECUTE=0 $(VENV)/bin/mkdocs build --strict
 
-test: install           ## the whole test suite (snippets, engine, site, browser, workflows)
+test: install chromium  ## the whole test suite (snippets, engine, site, browser, workflows)
 	$(PY) -m pytest
 
 test-fast: install      ## everything but the browser tests
