@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -50,3 +51,33 @@ def built_site(tmp_path_factory) -> BuiltSite:
     result = mkdocs_build(ROOT, site, "--strict")
     assert result.returncode == 0, result.stdout[-6000:]
     return BuiltSite(site, result.stdout)
+
+
+def page_html(site: BuiltSite, page: str) -> str:
+    """The built HTML of a docs-relative page (MkDocs' directory URLs: a/b.md -> a/b/index.html)."""
+    stem = page.removesuffix(".md")
+    target = stem + ".html" if stem == "index" or stem.endswith("/index") else stem + "/index.html"
+    return (site.directory / target).read_text(encoding="utf-8")
+
+
+def pair_html(text: str, name: str) -> str:
+    """The HTML of one rendered pair: from its anchor to the next pair (or the end)."""
+    from sidebyside.render import anchor
+
+    start = text.index(f'id="{anchor(name)}"')
+    following = text.find('class="sbs-pair"', start)
+    return text[start : following if following != -1 else None]
+
+
+def visible_text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def shown_output(block: str, relpath: str) -> str | None:
+    """The output a rendered pair shows for one snippet, as text; None when it shows none."""
+    title = f'<span class="filename">{relpath}</span>'
+    start = block.index(title)
+    following = block.find('<span class="filename">snippets/', start + len(title))
+    side = block[start : following if following != -1 else None]
+    match = re.search(r'sbs-output[^>]*>.*?<code>(.*?)</code>', side, re.DOTALL)
+    return visible_text(match.group(1)) if match else None

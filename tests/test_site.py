@@ -3,43 +3,24 @@
 from __future__ import annotations
 
 import collections
-import html
 import json
 import re
 from importlib import metadata
 
 import pytest
 
-from conftest import REPO_URL, ROOT, SUMMARY
+from conftest import REPO_URL, ROOT, SUMMARY, page_html, pair_html, visible_text
 from sidebyside import cache as cache_mod
 from sidebyside.engine import scan_references
-from sidebyside.render import anchor
 from sidebyside.snippets import load_pair
 
 REFERENCES = scan_references(ROOT / "docs")
-
-
-def page_html(site, page: str) -> str:
-    stem = page.removesuffix(".md")  # MkDocs' directory URLs: a/b.md -> a/b/index.html
-    target = stem + ".html" if stem == "index" or stem.endswith("/index") else stem + "/index.html"
-    return (site.directory / target).read_text(encoding="utf-8")
 
 
 def test_build_reports_one_summary_line_without_failures(built_site):
     lines = SUMMARY.findall(built_site.log)
     assert len(lines) == 1, built_site.log[-3000:]
     assert lines[0][2] == "0"
-
-
-def pair_html(text: str, name: str) -> str:
-    """The HTML of one rendered pair: from its anchor to the next pair (or the end)."""
-    start = text.index(f'id="{anchor(name)}"')
-    following = text.find('class="sbs-pair"', start)
-    return text[start : following if following != -1 else None]
-
-
-def visible_text(fragment: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
 
 @pytest.mark.parametrize("ref", REFERENCES, ids=lambda r: f"{r.page}:{r.line}:{r.name}")

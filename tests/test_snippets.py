@@ -1,7 +1,8 @@
 """Every snippet, discovered by glob: it runs on its own, belongs to a pair, and a page names it.
 
-A reader copies a snippet and runs it with ``python``: each file is run here exactly that way, in
-an empty directory, and what it prints must be what the page shows (the build's cached output).
+A reader copies a snippet and runs it with ``python``, maybe twice: each file is run here exactly
+that way, twice in one directory, and what it prints must be what its page shows in the site this
+test session built (the ``built_site`` fixture), with nothing skipped on a cold cache.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from sidebyside import cache as cache_mod
+from conftest import ROOT, page_html, pair_html, shown_output
 from sidebyside.engine import scan_references
-from sidebyside.runner import normalize, worker_env
+from sidebyside.output import clean
+from sidebyside.runner import worker_env
 from sidebyside.snippets import DEFAULT_TIMEOUT, FRAMEWORKS, all_snippet_files, load_snippet, pair_name_of
 
 SNIPPETS = all_snippet_files(ROOT)
+REFERENCES = scan_references(ROOT / "docs")
 MAX_LINE = 70  # what fits one column of a pair at 1280 px (docs/assets/sidebyside.css)
 
 
@@ -31,31 +33,45 @@ def test_there_are_snippets():
     assert len(SNIPPETS) >= 4
 
 
-@pytest.mark.parametrize("path", SNIPPETS, ids=_id)
-def test_snippet_runs_standalone_and_prints_what_the_page_shows(path: Path, tmp_path: Path):
-    named = pair_name_of(ROOT, path)
-    assert named, f"{path}: a snippet's name ends in _pytorch.py or _tensorflow.py"
-    snippet = load_snippet(ROOT, named[0], FRAMEWORKS[named[1]])
-    before = sorted(p.name for p in path.parent.iterdir())
+def run_alone(snippet, cwd: Path) -> str:
+    """``python snippet.py`` in ``cwd``, as a reader runs it; its output as a page shows it."""
     result = subprocess.run(
-        [sys.executable, str(path)],
-        cwd=tmp_path,
+        [sys.executable, str(snippet.path)],
+        cwd=cwd,
         env=worker_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         timeout=snippet.timeout(DEFAULT_TIMEOUT),
     )
-    output = normalize(result.stdout, str(ROOT), str(tmp_path))
-    assert result.returncode == 0, f"{snippet.relpath} failed on its own:\n{output}"
+    output = clean(result.stdout, str(ROOT), str(cwd)).text
+    assert result.returncode == 0, f"{snippet.relpath} failed on its own (exit {result.returncode}):\n{output}"
+    return output
+
+
+@pytest.mark.parametrize("path", SNIPPETS, ids=_id)
+def test_snippet_runs_twice_alone_and_prints_what_the_page_shows(path: Path, tmp_path: Path, built_site):
+    """Run alone, the snippet prints what its page shows; run again in the same directory (a
+    reader's second try), it still succeeds and prints the same."""
+    named = pair_name_of(ROOT, path)
+    assert named, f"{path}: a snippet's name ends in _pytorch.py or _tensorflow.py"
+    snippet = load_snippet(ROOT, named[0], FRAMEWORKS[named[1]])
+    pages = [ref.page for ref in REFERENCES if ref.name == snippet.pair]
+    assert pages, f"no page shows {snippet.pair}"
+    shown = shown_output(pair_html(page_html(built_site, pages[0]), snippet.pair), snippet.relpath)
+    before = sorted(p.name for p in path.parent.iterdir() if p.name != "__pycache__")
+
+    first = run_alone(snippet, tmp_path)
+    second = run_alone(snippet, tmp_path)
+
     after = sorted(p.name for p in path.parent.iterdir() if p.name != "__pycache__")
-    assert after == [n for n in before if n != "__pycache__"], "a snippet wrote next to itself, not into its working directory"
+    assert after == before, "a snippet wrote next to itself, not into its working directory"
     if snippet.options.varies:
         return  # it prints timings: no two runs print the same
-    cached = cache_mod.Cache(cache_mod.default_dir(ROOT)).get(cache_mod.key_for(snippet))
-    if cached is None:
-        pytest.skip("no cached build result to compare with yet (the site build fills it)")
-    assert output == cached["output"], f"{snippet.relpath}: run alone it prints something else than on the page"
+    assert first.rstrip("\n") == (shown or "").rstrip("\n"), (
+        f"{snippet.relpath}: run alone it prints something else than docs/{pages[0]} shows"
+    )
+    assert second == first, f"{snippet.relpath}: a second run in the same directory prints something else"
 
 
 @pytest.mark.parametrize("path", SNIPPETS, ids=_id)
