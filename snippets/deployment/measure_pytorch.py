@@ -34,7 +34,7 @@ from torchao.quantization import (
 torch.set_num_threads(1)
 _unsafe_reset_threadpool(1)  # ExecuTorch's XNNPACK threads
 for folder in ("pt2", "onnx", "torchscript", "pte", "int8"):
-    os.makedirs(folder)
+    os.makedirs(folder, exist_ok=True)  # a second run overwrites
 rng = np.random.default_rng(seed=0)
 f32 = np.float32
 w1 = rng.standard_normal((16, 64)).astype(f32) * 0.25  # (in, out)

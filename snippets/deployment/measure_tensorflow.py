@@ -37,7 +37,7 @@ model.set_weights([w1, b1, w2, b2, w3, b3])
 expected = model(x).numpy()
 spec = tf.TensorSpec([None, 16], tf.float32, name="x")
 for folder in ("savedmodel", "litert", "litert_int8", "onnx"):
-    os.makedirs(folder)
+    os.makedirs(folder, exist_ok=True)  # a second run overwrites
 
 
 def timings(run, inputs, repeats):

@@ -55,7 +55,7 @@ def print_json(text):  # one line of JSON, wrapped to fit a column
 # highest version by default, next to the model's config.pbtxt.
 # Weights inside the one file: a model.onnx with a separate .data
 # file would have to be a folder model.onnx/ holding both.
-os.makedirs("model_repository/mlp/1")
+os.makedirs("model_repository/mlp/1", exist_ok=True)
 # Two messages that are noise here: torch 2.13's exporter trips its
 # own pytree deprecation, and logs (with a timestamp) each
 # torchvision op it skips when torchvision is not installed.

@@ -4,6 +4,7 @@
 # (fresh: tensorboard imports TensorFlow into this process.)
 import os
 import re
+import shutil
 import sys
 
 import numpy as np
@@ -26,6 +27,9 @@ lr = 0.1 * 0.5**steps  # a step-decay schedule
 weights = rng.standard_normal(1000)  # "layer weights"
 
 # 1. Write: one event file per writer under ./runs/torch.
+# TensorBoard reads every event file in the folder: start empty,
+# or a second run of this script reads both runs.
+shutil.rmtree("runs/torch", ignore_errors=True)
 writer = SummaryWriter("runs/torch")
 for step in steps:
     # simple_value, a float32 field; new_style=True would write

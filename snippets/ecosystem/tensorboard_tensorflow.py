@@ -2,6 +2,7 @@
 # then read the event file back with TensorBoard's own reader.
 import os
 import re
+import shutil
 
 import numpy as np
 import tensorboard
@@ -21,6 +22,9 @@ lr = 0.1 * 0.5**steps  # a step-decay schedule
 weights = rng.standard_normal(1000)  # "layer weights"
 
 # 1. Write: one event file per writer under ./runs/tf.
+# TensorBoard reads every event file in the folder: start empty,
+# or a second run of this script reads both runs.
+shutil.rmtree("runs/tf", ignore_errors=True)
 writer = tf.summary.create_file_writer("runs/tf")
 with writer.as_default():  # the default writer for tf.summary.*
     for step in steps:
