@@ -392,6 +392,7 @@ def test_deployment_table_is_generated_from_both_sides_measurements(project, run
         table = deployment_table("demo/formats")
     finally:
         engine_mod.use_engine(None)
+    assert not table.startswith("<div data-sbs-varies")  # neither side is `varies`
     lines = table.splitlines()
     assert "| PyTorch | pt2 | `rt 1.0` | 40.2 KiB | 36.7 | 12.3<br><small>12–13.1</small> " in lines[2]
     assert "| 2.5e+03<br><small>2.25e+03–3e+03</small> | 3.5e-07 |" not in table  # µs, not sci

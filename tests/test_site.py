@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import collections
+import difflib
 import json
 import re
 from importlib import metadata
 
 import pytest
 
-from conftest import REPO_URL, ROOT, SUMMARY, page_html, pair_html, visible_text
+from conftest import REPO_URL, ROOT, SUMMARY, mkdocs_build, page_html, pair_html, visible_text
 from sidebyside import cache as cache_mod
 from sidebyside.engine import scan_references
 from sidebyside.snippets import load_pair
@@ -86,3 +87,52 @@ def test_search_index_holds_words_from_snippet_code(built_site):
     index = json.loads((built_site.directory / "search/search_index.json").read_text())
     home = " ".join(doc["text"] for doc in index["docs"] if doc["location"].split("#")[0] == "")
     assert "default_rng" in home
+
+
+def without_varying(text: str) -> str:
+    """The page with the content of every element marked ``data-sbs-varies`` (wall times, the
+    output of ``varies`` pairs and the tables they feed) replaced by an empty marker."""
+    marker = re.compile(r"<(span|div)\b[^>]*\sdata-sbs-varies\b[^>]*>")
+    kept, position = [], 0
+    for match in marker.finditer(text):
+        if match.start() < position:  # inside a region already left out
+            continue
+        tag, depth, cursor = match.group(1), 1, match.end()
+        tokens = re.compile(rf"<{tag}\b|</{tag}>")
+        while depth:
+            token = tokens.search(text, cursor)
+            assert token, f"unbalanced <{tag}> after {text[match.start():match.start() + 80]!r}"
+            depth += -1 if token.group().startswith("</") else 1
+            cursor = token.end()
+        kept.append(text[position : match.start()] + f"<{tag} data-sbs-varies/>")
+        position = cursor
+    return "".join(kept) + text[position:]
+
+
+def test_without_varying_leaves_out_marked_elements_only():
+    page = (
+        '<p>a <span data-sbs-varies>ran in 1.23 s</span> b</p>'
+        '<div class="sbs-pair" data-sbs-varies><div>x <span data-sbs-varies>2 s</span></div></div><p>c</p>'
+    )
+    assert without_varying(page) == (
+        "<p>a <span data-sbs-varies/> b</p><div data-sbs-varies/><p>c</p>"
+    )
+
+
+def test_two_builds_from_empty_caches_make_the_same_pages(built_site, tmp_path):
+    """What a page shows depends on the code and the versions, not on the run: the site built
+    again with every snippet run anew (an empty cache of its own) is the same, page for page,
+    outside the elements marked as varying."""
+    again = mkdocs_build(ROOT, tmp_path / "site", "--strict", SNIPPETS_CACHE_DIR=str(tmp_path / "cache"))
+    assert again.returncode == 0, again.stdout[-6000:]
+    run, cached, failed = SUMMARY.findall(again.stdout)[0]
+    assert cached == "0" and failed == "0" and int(run) > 0
+    different = []
+    for path in sorted(built_site.directory.rglob("*.html")):
+        relative = path.relative_to(built_site.directory)
+        first = without_varying(path.read_text(encoding="utf-8"))
+        second = without_varying((tmp_path / "site" / relative).read_text(encoding="utf-8"))
+        if first != second:
+            diff = difflib.unified_diff(first.splitlines(), second.splitlines(), lineterm="", n=1)
+            different.append(f"{relative}:\n" + "\n".join(list(diff)[2:14]))
+    assert not different, "pages differ between two runs:\n" + "\n\n".join(different)

@@ -65,7 +65,10 @@ def _format_pair(**kwargs: Any) -> str:
     name = kwargs["code"].strip()
     # Ids inside the pair (tabs) get the pair's anchor as prefix: unique on the page, stable.
     kwargs["id_prefix"] = anchor(name) + "-"
-    return Markup(wrap(name, base_format(language="pair", run=_run, **kwargs)))
+    inner = base_format(language="pair", run=_run, **kwargs)
+    pair = get_engine().collect().pairs.get(name)  # rendered above: a pair that failed raised
+    varies = pair is not None and any(s.options.varies for s in pair.snippets)
+    return Markup(wrap(name, inner, varies))
 
 
 formatters["pair"] = _format_pair

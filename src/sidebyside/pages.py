@@ -13,7 +13,7 @@ from importlib import metadata
 
 from .cache import imported_distributions
 from .engine import PairFailure, get_engine
-from .render import anchor
+from .render import anchor, varying
 from .snippets import FRAMEWORKS, load_pair
 
 _LABELS = {
@@ -144,12 +144,14 @@ def deployment_table(name: str) -> str:
     if not measured:
         return "*Preview build: the measurements appear when the snippets run.*"
     try:
-        return _deployment_rows(name, measured)
+        table = _deployment_rows(name, measured)
     except (KeyError, TypeError) as missing:
         raise _fail(
             engine, "deployment_table", name,
             f"the `measured` data of pair {name} lacks {missing} (see deployment_table's docstring)",
         ) from None
+    pair = engine.collect().pairs[name]
+    return varying(table) if any(s.options.varies for s in pair.snippets) else table
 
 
 def _deployment_rows(name: str, measured: dict[str, object]) -> str:

@@ -38,7 +38,7 @@ def _footer(snippet: Snippet, outcome: dict | None, source_url: str | None) -> s
             parts.append(f"keras {html.escape(versions['keras'])}")
         if "python" in versions:
             parts.append(f"Python {html.escape(versions['python'])}")
-        parts.append(f"ran in {_seconds(outcome['seconds'])}")
+        parts.append(varying(f"ran in {_seconds(outcome['seconds'])}", "span"))
         if snippet.options.varies:
             parts.append("timings differ from run to run: these are the build's")
     if source_url:  # the path itself is the code block's title
@@ -82,10 +82,26 @@ def anchor(name: str) -> str:
     return "pair-" + name.replace("/", "-").replace("_", "-")
 
 
-def wrap(name: str, inner_html: str) -> str:
-    """The element that carries the pair's anchor and the layout class around its rendered tabs."""
+# What differs from build to build on one machine (wall times, the output of `varies` snippets,
+# the figures they feed) carries this attribute, and nothing else does: tests/test_site.py builds
+# the site twice from empty caches and requires every page to be the same outside such elements.
+VARIES = "data-sbs-varies"
+
+
+def varying(content: str, tag: str = "div") -> str:
+    """``content`` marked as a measurement that differs from run to run. A ``div`` holds
+    Markdown (``md_in_html``), a ``span`` inline HTML."""
+    if tag == "span":
+        return f"<span {VARIES}>{content}</span>"
+    return f'<div {VARIES} markdown="1">\n\n{content}\n\n</div>'
+
+
+def wrap(name: str, inner_html: str, varies: bool = False) -> str:
+    """The element that carries the pair's anchor and the layout class around its rendered tabs;
+    marked as varying when a side of the pair prints timings."""
+    marker = f" {VARIES}" if varies else ""
     return (
-        f'<div class="sbs-pair" id="{anchor(name)}" data-pair="{html.escape(name)}">'
+        f'<div class="sbs-pair" id="{anchor(name)}" data-pair="{html.escape(name)}"{marker}>'
         f"{inner_html}</div>"
     )
 
