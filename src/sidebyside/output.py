@@ -23,8 +23,13 @@ import re
 import sysconfig
 from dataclasses import dataclass
 
-# One line each; the message after the location is free text.
-_GLOG = r"[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [\w./+-]+:\d+\] .*"
+# One line each; the message after the location is free text. Before absl::InitializeLog() the
+# time is printed as 00:00:<seconds since 1970>. TensorFlow's CPU-feature notice (shown when
+# TF_CPP_MIN_LOG_LEVEL is below 1) goes on over a second line, which goes with it.
+_GLOG = (
+    r"[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [\w./+-]+:\d+\] .*"
+    r"(?:\nTo enable the following instructions: .*rebuild TensorFlow with the appropriate compiler flags\.)?"
+)
 _ABSL_PREINIT = r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
 _SOURCE_LOCATION = r"\[[\w./+-]+\.(?:c|cc|cpp|cxx|h|hpp):\d+\] .*"
 LOG_LINE = re.compile(rf"^(?:{_GLOG}|{_ABSL_PREINIT}|{_SOURCE_LOCATION})\n?", re.MULTILINE)
