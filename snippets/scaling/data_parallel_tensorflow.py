@@ -1,18 +1,16 @@
 # snippet: fresh timeout=300
-# Data parallelism: one process, one replica per device; the
-# MirroredStrategy sums the gradients, so every replica takes the
-# same step.
-import tensorflow as tf
+# Data parallelism: one process per worker; MultiWorkerMirrored-
+# Strategy sums the gradients, so every worker takes the same step.
+# The workers run worker.py (written below), over 127.0.0.1.
+import json
+import os
+import socket
+import subprocess
+import sys
 
-# 2 logical CPUs stand in for 2 GPUs: one process, one import of
-# TensorFlow, quicker here than 2 MultiWorkerMirroredStrategy
-# workers (see scaling/launch). Set before any op runs.
-cpu = tf.config.list_physical_devices("CPU")[0]
-tf.config.set_logical_device_configuration(
-    cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-
-import keras  # Keras 3; tf.keras in TF 2.21 is this Keras too
+import keras
 import numpy as np
+import tensorflow as tf
 
 rng = np.random.default_rng(seed=0)
 f32 = np.float32
@@ -20,26 +18,31 @@ X = rng.standard_normal((16, 4)).astype(f32)  # global batch 16
 Y = rng.standard_normal((16, 2)).astype(f32)
 w = (rng.standard_normal((2, 4)) * 0.5).astype(f32)  # (out, in)
 b = np.zeros(2, f32)
+np.savez("data.npz", X=X, Y=Y, w=w, b=b)  # what the workers read
 
-strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-world = strategy.num_replicas_in_sync
-dataset = tf.data.Dataset.from_tensor_slices(
-    (tf.range(16), X, Y)).batch(16)  # one global batch
-batch = next(iter(  # each replica gets 16 / 2 = 8, in order
-    strategy.experimental_distribute_dataset(dataset)))
+WORKER = '''
+import json
+import numpy as np, tensorflow as tf
+import keras  # Keras 3; tf.keras in TF 2.21 is this Keras too
 
+strategy = tf.distribute.MultiWorkerMirroredStrategy()
+task = strategy.cluster_resolver.task_id  # reads TF_CONFIG
+world = strategy.num_replicas_in_sync  # 1 CPU per worker: 2
+data = np.load("data.npz")
+n = len(data["X"]) // world  # each worker gets 16 / 2 = 8, in
+part = slice(task * n, (task + 1) * n)  # order, like PyTorch
+x = tf.constant(data["X"][part])
+y = tf.constant(data["Y"][part])
 with strategy.scope():  # variables made here are mirrored
     model = keras.Sequential([keras.Input((4,)),
                               keras.layers.Dense(2)])
-    model.set_weights([w.T, b])  # a Dense kernel is (in, out)
+    model.set_weights([data["w"].T, data["b"]])  # kernel (in, out)
     optimizer = keras.optimizers.SGD(learning_rate=0.1)
 
 
-# (model.compile and model.fit in the scope would do the same
-# split and loss scaling; the step is spelled out here)
 @tf.function
-def train_step(batch):
-    def step(index, x, y):  # runs once per replica
+def train_step(x, y):
+    def step(x, y):  # runs once per replica: here, per worker
         with tf.GradientTape() as tape:
             per_example = keras.losses.mean_squared_error(
                 y, model(x))
@@ -47,43 +50,69 @@ def train_step(batch):
                 per_example, global_batch_size=16)  # mean of 8
         # would double the step, as the gradients are summed
         grads = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(  # gradients summed here
+        optimizer.apply_gradients(  # all-reduced (summed) here
             zip(grads, model.trainable_variables))
         return loss
 
-    return strategy.run(step, args=batch)
+    return strategy.run(step, args=(x, y))
 
 
-losses = train_step(batch)
+loss = train_step(x, y)
+kernel, bias = model.layers[0].get_weights()
+json.dump({"x": list(x.shape), "samples": [part.start,
+           part.stop - 1], "loss": float(loss),
+           "w": kernel.T.tolist(), "b": bias.tolist()},
+          open(f"task{task}.json", "w"))
+'''
+with open("worker.py", "w") as f:
+    f.write(WORKER)
 
+sockets = [socket.socket() for _ in range(2)]
+for s in sockets:  # 2 free ports, one per worker
+    s.bind(("127.0.0.1", 0))
+ports = [s.getsockname()[1] for s in sockets]
+for s in sockets:
+    s.close()
+cluster = {"worker": [f"127.0.0.1:{p}" for p in ports]}
+world = 2
+procs = []
+try:
+    for index in range(world):  # what a cluster manager would set
+        tf_config = json.dumps({"cluster": cluster, "task": {
+            "type": "worker", "index": index}})
+        env = dict(os.environ, TF_CONFIG=tf_config)
+        procs.append(subprocess.Popen(
+            [sys.executable, "worker.py"], env=env, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+    for proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        if proc.returncode:
+            raise RuntimeError(f"a worker failed:\n{out}")
+finally:  # never leave a worker running
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
-def local(value):  # one entry per replica
-    return [v.numpy() for v in
-            strategy.experimental_local_results(value)]
-
-
-replicas = [{"x": x.shape, "samples": [i[0], i[-1]], "loss": l,
-             "w": k.T, "b": c}  # kernel.T: PyTorch's (out, in)
-            for i, x, l, k, c in zip(
-                local(batch[0]), local(batch[1]), local(losses),
-                local(model.layers[0].kernel.value),
-                local(model.layers[0].bias.value))]
-print(f"{world} replicas, global batch {X.shape}, lr 0.1")
-for r, rep in enumerate(replicas):
-    print(f"replica {r}: x {tuple(rep['x'])}, samples"
-          f" {rep['samples'][0]}-{rep['samples'][1]},"
-          f" loss {rep['loss']:.4f} (sum of 8 / 16)")
-loss = strategy.reduce("SUM", losses, axis=None).numpy()
-print(f"global loss (replica losses summed) {loss:.4f}")
+tasks = [json.load(open(f"task{t}.json")) for t in range(world)]
+for task in tasks:
+    task["w"], task["b"] = np.array(task["w"]), np.array(task["b"])
+print(f"{world} processes, global batch {X.shape}, lr 0.1")
+for t, task in enumerate(tasks):
+    print(f"task {t}: x {tuple(task['x'])}, samples"
+          f" {task['samples'][0]}-{task['samples'][1]},"
+          f" loss {task['loss']:.4f} (sum of 8 / 16)")
+loss = np.sum([task["loss"] for task in tasks])
+print(f"global loss (task losses summed) {loss:.4f}")
 print("weight (out, in) and bias after the step:")
-for r, rep in enumerate(replicas):
-    print(f"replica {r} weight", np.array2string(
-        rep["w"].round(4), prefix=" " * 17))
-    print(" " * 10, "bias", rep["b"].round(4))
-gap = np.abs(replicas[1]["w"] - replicas[0]["w"]).max()
-print(f"max |replica 1 - replica 0|: {gap:.1e}")
+for t, task in enumerate(tasks):
+    print(f"task {t} weight", np.array2string(
+        task["w"].round(4), prefix=" " * 14))
+    print(" " * 7, "bias", task["b"].round(4))
+gap = np.abs(tasks[1]["w"] - tasks[0]["w"]).max()
+print(f"max |task 1 - task 0|: {gap:.1e}")
 
-# the same step in one replica, on the full batch
+# the same step in one process, on the full batch
 single = keras.Sequential([keras.Input((4,)),
                            keras.layers.Dense(2)])
 single.set_weights([w.T, b])
@@ -94,9 +123,9 @@ grads = tape.gradient(full, single.trainable_variables)
 keras.optimizers.SGD(learning_rate=0.1).apply_gradients(
     zip(grads, single.trainable_variables))
 w1 = single.get_weights()[0].T
-print(f"one replica, full batch {X.shape}: loss {float(full):.4f}")
-gap = np.abs(replicas[0]["w"] - w1).max()
-print(f"max |mirrored - one replica|: {gap:.1e}")
+print(f"one process, full batch {X.shape}: loss {float(full):.4f}")
+gap = np.abs(tasks[0]["w"] - w1).max()
+print(f"max |multi-worker - one process|: {gap:.1e}")
 
-result = {"weight": replicas[0]["w"], "bias": replicas[0]["b"],
+result = {"weight": tasks[0]["w"], "bias": tasks[0]["b"],
           "loss": loss}  # compared with PyTorch's

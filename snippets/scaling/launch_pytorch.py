@@ -7,15 +7,24 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
+
+rng = np.random.default_rng(seed=0)
+X = rng.standard_normal((8, 3)).astype(np.float32)
+np.save("X.npy", X)  # 8 samples; each rank reads its half
+
 WORKER = '''
 import json, os
-import torch, torch.distributed as dist
+import numpy as np, torch, torch.distributed as dist
 
 env = {k: os.environ[k] for k in ("RANK", "LOCAL_RANK",
        "WORLD_SIZE", "MASTER_ADDR")}  # set by torchrun
 dist.init_process_group("gloo")  # reads those variables
-rank = dist.get_rank()
-x = torch.tensor([1.0, 2.0, 3.0]) * (rank + 1)  # my values
+rank, world = dist.get_rank(), dist.get_world_size()
+X = np.load("X.npy")
+n = len(X) // world
+mine = torch.from_numpy(X[rank * n:(rank + 1) * n])
+x = (mine ** 2).sum(dim=0)  # my rows' sums of squares
 sent = x.tolist()
 dist.all_reduce(x, op=dist.ReduceOp.SUM)  # every rank gets it
 json.dump({"env": env, "sent": sent, "sum": x.tolist()},
@@ -55,7 +64,11 @@ reports = [json.load(open(f"rank{r}.json")) for r in range(2)]
 for r, report in enumerate(reports):  # sorted by rank
     print(f"rank {r}:", " ".join(
         f"{k}={v}" for k, v in report["env"].items()))
-    print(f"  sends {report['sent']}, all_reduce SUM"
-          f" -> {report['sum']}")
+    print(f"  sends          {np.round(report['sent'], 4)}")
+    print(f"  all_reduce SUM {np.round(report['sum'], 4)}")
+# the sums of squares of all 8 rows, in this one process
+whole = (X.astype(np.float64) ** 2).sum(axis=0)
+gap = np.abs(np.array(reports[0]["sum"]) - whole).max()
+print(f"max |all-reduced - whole batch|: {gap:.1e}")
 
 result = reports[0]["sum"]  # compared with TensorFlow's
