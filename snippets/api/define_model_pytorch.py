@@ -52,9 +52,8 @@ print("2. nn.Module subclass with forward()")
 print(subclass)
 print("parameters:", count_params(subclass))
 
-# 3. Keras's functional API (symbolic Input, then Model(in, out))
-# has no PyTorch counterpart: a layer called on a tensor computes.
-print("3. functional API: no counterpart in PyTorch")
+# Keras's third way, the functional API (a symbolic Input, then
+# Model(in, out)), has no PyTorch counterpart: a layer computes.
 
 models = {"sequential": sequential, "subclass": subclass}
 predictions = {}

@@ -3,7 +3,9 @@
 import numpy as np
 import torch
 
-print("executing eagerly: always (there is no switch)")
+# No switch to query: the nearest is whether torch.compile is
+# tracing this code (True only inside a compiled function).
+print("inside torch.compile:", torch.compiler.is_compiling())
 
 rng = np.random.default_rng(seed=0)
 x_np = rng.standard_normal(4).astype(np.float32)
@@ -31,6 +33,7 @@ grad = x.grad
 print("dy/dx =", grad.numpy().round(4))
 
 # Define-then-run (TF 1.x graphs and sessions): no counterpart.
-print("define-then-run: none (no Session, no placeholders)")
+print("torch.Session or torch.placeholder:",
+      any(hasattr(torch, n) for n in ("Session", "placeholder")))
 
 result = {"y": y, "grad": grad}  # compared with TensorFlow's
