@@ -63,4 +63,4 @@ print("float32 output:\n", np.round(probs.numpy(), 4))
 diff = (probs_bf16.float() - probs).abs().max().item()
 print(f"max |bfloat16 - float32|: {diff:.1e}")
 
-result = probs  # compared with TensorFlow's
+result = {"bfloat16": probs_bf16, "float32": probs}  # vs TensorFlow's

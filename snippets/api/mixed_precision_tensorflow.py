@@ -62,4 +62,4 @@ print("float32 output:\n", np.round(np.asarray(probs), 4))
 diff = np.abs(np.asarray(probs_bf16, f32) - np.asarray(probs)).max()
 print(f"max |bfloat16 - float32|: {diff:.1e}")
 
-result = probs  # compared with PyTorch's
+result = {"bfloat16": probs_bf16, "float32": probs}  # vs PyTorch's

@@ -78,6 +78,9 @@ def size(folder):
 
 
 
+outputs = {}  # what each format returned for the 32 inputs
+
+
 def measure(name, runtime, path, load, runner):
     """Load `path` five times (median), then time batch 1 and 32.
     Each format is written into a folder of its own: its size is
@@ -88,7 +91,8 @@ def measure(name, runtime, path, load, runner):
         loaded = load()
         loads.append((time.perf_counter() - start) * 1e3)
     run = runner(loaded)
-    diff = float(np.abs(run(x) - expected).max())
+    outputs[name] = run(x)  # for the comparison with the other side
+    diff = float(np.abs(outputs[name] - expected).max())
     return {"format": name, "runtime": runtime,
             "file": path,
             "bytes": path and size(os.path.dirname(path)),
@@ -186,4 +190,10 @@ for row in rows:
 
 measured = {"threads": torch.get_num_threads(), "rows": rows,
             "machine": platform.machine(), "cores": os.cpu_count()}
-result = expected  # the eager model: the same numbers in Keras
+# Every float format's outputs, by the part it plays on both sides:
+# compared with TensorFlow's (TorchScript has no counterpart there,
+# and the int8 pair compares the quantized models).
+result = {"eager": outputs["eager nn.Module"],
+          "native format": outputs["torch.export .pt2"],
+          "ONNX Runtime": outputs["ONNX (dynamo exporter)"],
+          "on-device": outputs["ExecuTorch .pte (XNNPACK)"]}

@@ -58,6 +58,9 @@ def size(folder):
                for top, _, names in os.walk(folder) for name in names)
 
 
+outputs = {}  # what each format returned for the 32 inputs
+
+
 def measure(name, runtime, path, load, runner):
     """Load `path` five times (median), then time batch 1 and 32.
     Each format is written into a folder of its own: its size is
@@ -68,7 +71,8 @@ def measure(name, runtime, path, load, runner):
         loaded = load()
         loads.append((time.perf_counter() - start) * 1e3)
     run = runner(loaded)
-    diff = float(np.abs(run(x) - expected).max())
+    outputs[name] = run(x)  # for the comparison with the other side
+    diff = float(np.abs(outputs[name] - expected).max())
     folder = path and path.split("/")[0]
     return {"format": name, "runtime": runtime,
             "file": path, "bytes": path and size(folder),
@@ -159,4 +163,10 @@ for row in rows:
 
 measured = {"threads": 1, "rows": rows,
             "machine": platform.machine(), "cores": os.cpu_count()}
-result = expected  # the eager model: the same numbers in PyTorch
+# Every float format's outputs, by the part it plays on both sides:
+# compared with PyTorch's (the int8 pair compares the quantized
+# models).
+result = {"eager": outputs["eager Keras model"],
+          "native format": outputs["SavedModel signature"],
+          "ONNX Runtime": outputs["ONNX (tf2onnx)"],
+          "on-device": outputs["LiteRT float32"]}
