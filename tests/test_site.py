@@ -136,3 +136,15 @@ def test_two_builds_from_empty_caches_make_the_same_pages(built_site, tmp_path):
             diff = difflib.unified_diff(first.splitlines(), second.splitlines(), lineterm="", n=1)
             different.append(f"{relative}:\n" + "\n".join(list(diff)[2:14]))
     assert not different, "pages differ between two runs:\n" + "\n\n".join(different)
+
+
+def test_no_page_shows_a_cpp_log_line(built_site):
+    """Timestamps and thread ids of C++ log lines never reach a page (output.py removes them)."""
+    log_line = re.compile(r"[IWEF][0-9]{4} [0-9:.]+ +[0-9]+ [A-Za-z_./-]+:[0-9]+\]|absl::InitializeLog")
+    offenders = [
+        f"{path.relative_to(built_site.directory)}: {match.group()}"
+        for path in built_site.directory.rglob("*.html")
+        for match in [log_line.search(path.read_text(encoding="utf-8"))]
+        if match
+    ]
+    assert not offenders, "\n".join(offenders)
