@@ -199,7 +199,7 @@ CPP_LOGS = """
     os.write(2, b"I0000 00:00:1796157988.839837    9206 cpu_feature_guard.cc:227] This TensorFlow binary is optimized to use available CPU instructions in performance-critical operations.\\nTo enable the following instructions: AVX2 AVX512F FMA, in other operations, rebuild TensorFlow with the appropriate compiler flags.\\n")
     os.write(2, b"W1201 20:29:23.123456   42 some_file.cc:210] a warning\\n")
     os.write(2, b"[cpuinfo_utils.cpp:71] Reading file /sys/devices/soc0/image_version\\n")
-    print("I see [brackets] and 10:20:30 in prose: kept")
+    print("I see [brackets] and 10:20:30 in prose: kept   ")  # spaces go
     result = 1.0
 """
 CPP_LOGS_KEPT = "before\nI see [brackets] and 10:20:30 in prose: kept\n"

@@ -1,6 +1,7 @@
 """What a page shows of a snippet's captured output: the same text on any machine.
 
-Two things in raw output depend on where and when a snippet ran, not on its code:
+Two things in raw output depend on where and when a snippet ran, not on its code (and trailing
+spaces, invisible on a page, are dropped too):
 
 - absolute paths (the project, the temporary working directory, site-packages, the standard
   library), which are shortened;
@@ -65,7 +66,13 @@ def shorten_paths(text: str, root: str, workdir: str) -> str:
     return text
 
 
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+
+
 def clean(text: str, root: str, workdir: str) -> Cleaned:
-    """The output as a page shows it: log lines dropped, paths shortened."""
+    """The output as a page shows it: log lines dropped, paths shortened, and no trailing
+    spaces, which Markdown drops from a page anyway (a line of spaces becomes an empty line), so
+    that what is stored is exactly what the page shows."""
     dropped = drop_log_lines(text)
-    return Cleaned(shorten_paths(dropped.text, root, workdir), dropped.dropped)
+    text = _TRAILING_SPACE.sub("", shorten_paths(dropped.text, root, workdir))
+    return Cleaned(text, dropped.dropped)
