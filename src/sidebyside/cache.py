@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import platform
+import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -36,21 +37,68 @@ def default_dir(root: Path) -> Path:
     return Path(configured).expanduser().resolve() if configured else root / ".cache" / "snippets"
 
 
+# What is installed is read once per process (``forget_installed`` starts over, at each build of
+# ``mkdocs serve``): a key needs the versions of a few packages, and mapping modules to
+# distributions reads the metadata of every installed package.
+@functools.lru_cache(maxsize=None)
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
 def installed_versions(distributions: tuple[str, ...]) -> dict[str, str]:
-    found = {}
-    for name in (*distributions, "numpy"):
+    found = {name: _version(name) for name in (*distributions, "numpy")}
+    return {name: version for name, version in found.items() if version is not None}
+
+
+def _installed_fingerprint() -> str:
+    """Which distributions, at which versions, this interpreter can import: the names of the
+    ``*.dist-info`` folders on ``sys.path`` (a version is part of each name)."""
+    names = [sys.prefix]
+    for entry in sys.path:
         try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
+            names += sorted(n for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info")))
+        except OSError:
             continue
-    return found
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=1)
 def _module_distributions() -> dict[str, list[str]]:
-    return metadata.packages_distributions()
+    """Top-level module -> the distributions that provide it. ``packages_distributions()`` reads
+    the metadata of every installed package (half a second here), so its answer is kept in the
+    user's cache folder under the fingerprint of what is installed; any change of a package
+    changes the fingerprint, and an unreadable file is computed again."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    stored = base / "sidebyside" / f"modules-{_installed_fingerprint()}.json"
+    try:
+        found = json.loads(stored.read_text(encoding="utf-8"))
+        if isinstance(found, dict):
+            return found
+    except (OSError, ValueError):
+        pass
+    found = metadata.packages_distributions()
+    try:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=stored.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(found, handle)
+        os.replace(tmp, stored)
+    except OSError:
+        pass
+    return found
 
 
+def forget_installed() -> None:
+    """Read installed versions and the module map afresh (a package may have been upgraded)."""
+    _version.cache_clear()
+    _module_distributions.cache_clear()
+    imported_distributions.cache_clear()
+
+
+@functools.lru_cache(maxsize=4096)
 def imported_distributions(source: str) -> tuple[str, ...]:
     """The installed distributions that provide the top-level modules a snippet imports.
 

@@ -98,7 +98,12 @@ class Engine:
         self.timeout = float(os.environ.get("SNIPPETS_TIMEOUT", DEFAULT_TIMEOUT))
         self.cache = cache_mod.Cache(cache_mod.default_dir(self.root))
         self.stats = Stats()
+        # Set by the MkDocs plugin, which calls new_build() before each build: within a build
+        # nothing changes, so no call needs to look for changed files. Other builders leave
+        # it off, and each call compares the files' signature instead.
+        self.bounded = False
         self._collected: Collected | None = None
+        self._keys: dict[Snippet, str] = {}  # each snippet's cache key, once per build
         self._runner = runner
         self._owns_runner = runner is None
         self._lock = threading.Lock()
@@ -116,8 +121,19 @@ class Engine:
     def new_build(self) -> None:
         """Forget what was collected: the next pair collects again (the plugin calls this)."""
         with self._lock:
+            if self._collected is None:
+                return  # nothing collected since the last start: the keys prestart made hold
             self._collected = None
+            self._keys.clear()
             self.stats = Stats()
+        cache_mod.forget_installed()
+
+    def key(self, snippet: Snippet) -> str:
+        """The snippet's cache key, computed once per build (OSError: a declared file is unreadable)."""
+        key = self._keys.get(snippet)
+        if key is None:
+            key = self._keys[snippet] = cache_mod.key_for(snippet)
+        return key
 
     def prestart(self) -> None:
         """Start the workers that the coming build will need, before the first page renders.
@@ -132,7 +148,7 @@ class Engine:
         pairs, _ = self._load_pairs(scan_references(self.docs_dir))
         for snippet in (s for pair in pairs.values() for s in pair.snippets):
             try:
-                if not snippet.options.fresh and self.cache.get(cache_mod.key_for(snippet)) is None:
+                if not snippet.options.fresh and self.cache.get(self.key(snippet)) is None:
                     needed[snippet.framework.key] = snippet.framework
             except OSError:
                 continue
@@ -141,10 +157,13 @@ class Engine:
 
     def collect(self) -> Collected:
         with self._lock:
+            if self._collected is not None and self.bounded:
+                return self._collected
             signature = self._signature()
             if self._collected is None or self._collected.signature != signature:
                 if self._collected is not None:
                     self.stats = Stats()  # files changed: this is a new build
+                    self._keys.clear()
                 self._collected = self._collect(signature)
             return self._collected
 
@@ -183,7 +202,7 @@ class Engine:
         missing: list[tuple[Snippet, str]] = []
         for snippet in snippets:
             try:
-                key = cache_mod.key_for(snippet)
+                key = self.key(snippet)
             except OSError as error:
                 unreadable[snippet.relpath] = f"{snippet.relpath}: cannot read a declared file: {error}"
                 self.stats.failed += 1

@@ -17,14 +17,6 @@ from .engine import Engine, get_engine, log, use_engine
 class SideBySidePlugin(BasePlugin):
     engine: Engine
 
-    def load_config(self, options, config_file_path=None):
-        # The earliest moment MkDocs names the project: start the workers a cold build needs,
-        # so that importing the frameworks overlaps with loading the rest of the configuration.
-        result = super().load_config(options, config_file_path)
-        if config_file_path:
-            get_engine(Path(config_file_path).resolve().parent).prestart()
-        return result
-
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
         self.engine = get_engine(root)
@@ -33,10 +25,16 @@ class SideBySidePlugin(BasePlugin):
         edit_uri = config.edit_uri or ""
         if edit_uri.startswith(("edit/", "blob/")):
             self.engine.edit_branch = edit_uri.split("/")[1]
+        self.engine.bounded = True  # on_pre_build marks each build: see Engine.collect
         use_engine(self.engine)
         snippets = str(root / "snippets")
         if snippets not in config.watch:
             config.watch.append(snippets)
+        # Start the workers a cold build needs now, once docs_dir is known, so that importing
+        # the frameworks overlaps with MkDocs reading the pages (under `mkdocs serve`, each
+        # rebuild reads the configuration again: a new build starts here).
+        self.engine.new_build()
+        self.engine.prestart()
         return config
 
     def on_pre_build(self, config):
