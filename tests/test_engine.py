@@ -179,12 +179,12 @@ def test_output_is_complete_ordered_and_free_of_local_paths(project, runner):
     add_pair(project, "demo/streams", snippet, snippet)
     engine = engine_for(project, runner)
     outcome = engine.collect().outcomes["snippets/demo/streams_pytorch.py"]
-    lines = outcome["output"].splitlines()
+    lines = outcome.output.splitlines()
     assert lines[:3] == ["stdout 1", "stderr 2", "fd 3"]
     assert "UserWarning: careful 4" in lines[3]
     assert lines[3].startswith("snippets/demo/streams_pytorch.py:5")
     assert lines[-2:] == [".", "snippets/demo/streams_pytorch.py"]
-    assert str(project) not in outcome["output"]
+    assert str(project) not in outcome.output
 
 
 # What TensorFlow's import writes to stderr on some CPUs (AMD EPYC), and ExecuTorch's runtime on
@@ -212,8 +212,8 @@ def test_cpp_log_lines_never_reach_the_output_and_are_counted(project, runner, o
     collected = engine_for(project, runner).collect()
     for framework in ("pytorch", "tensorflow"):
         outcome = collected.outcomes[f"snippets/demo/logs_{framework}.py"]
-        assert outcome["output"] == CPP_LOGS_KEPT
-        assert outcome["log_lines_dropped"] == 5
+        assert outcome.output == CPP_LOGS_KEPT
+        assert outcome.log_lines_dropped == 5
 
 
 def test_cpp_log_lines_are_dropped_for_the_cli_and_a_standalone_run(project):
@@ -247,8 +247,8 @@ def test_each_snippet_gets_a_fresh_namespace_and_an_empty_directory(project, run
     engine = engine_for(project, runner)
     collected = engine.collect()
     for framework in ("pytorch", "tensorflow"):
-        assert collected.outcomes[f"snippets/demo/first_{framework}.py"]["output"] == "['left-behind.txt']\n"
-        assert collected.outcomes[f"snippets/demo/second_{framework}.py"]["output"] == "False []\n"
+        assert collected.outcomes[f"snippets/demo/first_{framework}.py"].output == "['left-behind.txt']\n"
+        assert collected.outcomes[f"snippets/demo/second_{framework}.py"].output == "False []\n"
 
 
 def test_workers_never_import_the_other_framework(project, runner):
@@ -259,8 +259,8 @@ def test_workers_never_import_the_other_framework(project, runner):
         'import sys\nprint("torch" in sys.modules)\n',
     )
     collected = engine_for(project, runner).collect()
-    assert collected.outcomes["snippets/demo/modules_pytorch.py"]["output"] == "False False\n"
-    assert collected.outcomes["snippets/demo/modules_tensorflow.py"]["output"] == "False\n"
+    assert collected.outcomes["snippets/demo/modules_pytorch.py"].output == "False False\n"
+    assert collected.outcomes["snippets/demo/modules_tensorflow.py"].output == "False\n"
 
 
 def test_a_worker_that_imported_the_other_framework_is_not_reused(project, runner):
@@ -269,8 +269,8 @@ def test_a_worker_that_imported_the_other_framework_is_not_reused(project, runne
     add_pair(project, "demo/after", "import sys\nprint('tensorflow' in sys.modules)\n", "x = 1\n")
     pairs = engine_for(project, runner).collect().pairs
     first = runner.run(pairs["demo/foreign"].snippets[0])
-    assert first["ok"] and "tensorflow" in first["versions"]
-    assert runner.run(pairs["demo/after"].snippets[0])["output"] == "False\n"
+    assert first.ok and "tensorflow" in first.versions
+    assert runner.run(pairs["demo/after"].snippets[0]).output == "False\n"
 
 
 def test_fresh_snippet_runs_in_a_new_interpreter(project, runner):
@@ -282,8 +282,8 @@ def test_fresh_snippet_runs_in_a_new_interpreter(project, runner):
     add_pair(project, "demo/fresh", fresh, fresh)
     collected = engine_for(project, runner).collect()
     # The reused workers import their framework up front; a fresh interpreter has imported nothing.
-    assert collected.outcomes["snippets/demo/fresh_pytorch.py"]["output"] == "False False\n"
-    assert collected.outcomes["snippets/demo/fresh_tensorflow.py"]["output"] == "False False\n"
+    assert collected.outcomes["snippets/demo/fresh_pytorch.py"].output == "False False\n"
+    assert collected.outcomes["snippets/demo/fresh_tensorflow.py"].output == "False False\n"
 
 
 # --------------------------------------------------------------------------- failures
@@ -310,7 +310,7 @@ def test_hanging_snippet_times_out_names_its_line_and_the_worker_is_replaced(pro
     message = failure_of(engine, "demo/hangs")
     assert "snippets/demo/hangs_pytorch.py:4: timed out after 3 s" in message
     assert "before" in message  # what it printed before it hung
-    assert collected.outcomes["snippets/demo/after_pytorch.py"]["output"] == "next one runs\n"
+    assert collected.outcomes["snippets/demo/after_pytorch.py"].output == "next one runs\n"
 
 
 @pytest.mark.parametrize(
@@ -329,7 +329,7 @@ def test_crashing_snippet_names_its_line(project, runner, crash, line):
     message = failure_of(engine, "demo/crashes")
     assert f"snippets/demo/crashes_tensorflow.py:{line}: the interpreter died with exit code" in message
     assert "going" in message
-    assert collected.outcomes["snippets/demo/after_tensorflow.py"]["output"] == "next one runs\n"
+    assert collected.outcomes["snippets/demo/after_tensorflow.py"].output == "next one runs\n"
 
 
 def test_missing_pair_names_the_page_and_the_file(project, runner):
@@ -650,7 +650,7 @@ def test_processes_a_failing_snippet_started_are_stopped(project, runner, fresh)
     add_pair(project, "demo/spawns", starts, "print('fine')\n")
     engine = engine_for(project, runner)
     outcome = engine.collect().outcomes["snippets/demo/spawns_pytorch.py"]
-    pid = int(outcome["output"].split("child ")[1].split()[0])
+    pid = int(outcome.output.split("child ")[1].split()[0])
     assert "RuntimeError: failed with a child running" in failure_of(engine, "demo/spawns")
     assert not _running(pid), "the snippet's child process outlived it"
 
@@ -659,5 +659,5 @@ def test_processes_left_by_a_fresh_snippet_are_stopped(project, runner):
     leaves = "# snippet: fresh\nimport subprocess\nprint('child', subprocess.Popen(['sleep', '600']).pid)\n"
     add_pair(project, "demo/leaves", leaves, "print('fine')\n")
     outcome = engine_for(project, runner).collect().outcomes["snippets/demo/leaves_pytorch.py"]
-    assert outcome["ok"]
-    assert not _running(int(outcome["output"].split()[1]))
+    assert outcome.ok
+    assert not _running(int(outcome.output.split()[1]))

@@ -33,8 +33,8 @@ def test_pair_is_on_its_page_with_code_output_and_source_links(built_site, ref):
     for snippet in load_pair(ROOT, ref.name).snippets:
         outcome = cache.get(cache_mod.key_for(snippet))
         assert outcome is not None, f"{snippet.relpath}: the build left no result"
-        results.append(outcome["result"])
-        missing = [line for line in outcome["output"].splitlines() if line.strip() not in shown]
+        results.append(outcome.result)
+        missing = [line for line in outcome.output.splitlines() if line.strip() not in shown]
         assert not missing, f"{snippet.relpath}: output lines not on the page: {missing}"
         assert f'href="{REPO_URL}/blob/main/{snippet.relpath}"' in block
         assert snippet.relpath in shown  # the code block's title

@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__, machine
+from .outcome import Outcome
 from .snippets import Snippet
 
 # Bump when the shape of a stored result changes.
@@ -138,12 +139,6 @@ def key_for(snippet: Snippet) -> str:
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
-_REQUIRED = {
-    "key", "snippet", "ok", "output", "log_lines_dropped", "seconds", "result", "measured",
-    "versions", "machine",
-}
-
-
 class Cache:
     def __init__(self, directory: Path):
         self.directory = directory
@@ -151,23 +146,20 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.directory / f"{key}.json"
 
-    def get(self, key: str) -> dict | None:
+    def get(self, key: str) -> Outcome | None:
+        """The stored outcome of a successful run under ``key``; None for anything else."""
         try:
-            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            entry = Outcome.from_json(json.loads(self._path(key).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
             return None
-        if not isinstance(entry, dict) or not _REQUIRED <= entry.keys() or entry["key"] != key:
-            return None
-        if entry["ok"] is not True or not isinstance(entry["output"], str):
-            return None
-        return entry
+        return entry if entry.key == key and entry.ok else None
 
-    def put(self, entry: dict) -> None:
+    def put(self, entry: Outcome) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(entry, handle)
-        os.replace(tmp, self._path(entry["key"]))  # atomic: a reader never sees half an entry
+            json.dump(entry.to_json(), handle)
+        os.replace(tmp, self._path(entry.key))  # atomic: a reader never sees half an entry
 
     def clear(self) -> int:
         removed = 0

@@ -32,9 +32,9 @@ def _run(engine: Engine, name: str, fresh_cache: bool) -> int:
         outcome = found.get(snippet.relpath)
         if outcome is None:
             continue
-        print(f"== {snippet.relpath} ({outcome['seconds']:.2f} s)")
-        print(outcome["output"].rstrip() or "(no output)")
-        if not outcome["ok"]:
+        print(f"== {snippet.relpath} ({outcome.seconds:.2f} s)")
+        print(outcome.output.rstrip() or "(no output)")
+        if not outcome.ok:
             failed = True
             print(f"FAILED: {describe(snippet, outcome)}", file=sys.stderr)
     print(engine.stats.line())

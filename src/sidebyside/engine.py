@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import cache as cache_mod
 from .compare import DEFAULT_ATOL, DEFAULT_RTOL, Verdict, compare
+from .outcome import Outcome
 from .render import render_pair
 from .runner import Runner
 from .snippets import DEFAULT_TIMEOUT, Pair, Snippet, SnippetError, load_pair
@@ -65,7 +66,7 @@ class Collected:
     signature: tuple
     references: list[Reference]
     pairs: dict[str, Pair] = field(default_factory=dict)
-    outcomes: dict[str, dict] = field(default_factory=dict)  # snippet relpath -> outcome
+    outcomes: dict[str, Outcome] = field(default_factory=dict)  # snippet relpath -> outcome
     problems: dict[str, str] = field(default_factory=dict)  # pair name -> why it cannot render
 
 
@@ -194,10 +195,10 @@ class Engine:
                 problems[ref.name] = str(error)
         return pairs, problems
 
-    def results(self, snippets: list[Snippet], refresh: bool = False) -> tuple[dict[str, dict], dict[str, str]]:
+    def results(self, snippets: list[Snippet], refresh: bool = False) -> tuple[dict[str, Outcome], dict[str, str]]:
         """The outcome of each snippet, by path: from the cache, or run now, all missing ones at
         once; and why, for snippets whose declared data files cannot be read."""
-        outcomes: dict[str, dict] = {}
+        outcomes: dict[str, Outcome] = {}
         unreadable: dict[str, str] = {}
         missing: list[tuple[Snippet, str]] = []
         for snippet in snippets:
@@ -217,23 +218,23 @@ class Engine:
             self._run(missing, outcomes)
         return outcomes, unreadable
 
-    def _run(self, missing: list[tuple[Snippet, str]], outcomes: dict[str, dict]) -> None:
+    def _run(self, missing: list[tuple[Snippet, str]], outcomes: dict[str, Outcome]) -> None:
         keys = {snippet.relpath: key for snippet, key in missing}
         total = len(missing)
         counter = [0]
         log.info("snippets: running %d snippet%s", total, "" if total == 1 else "s")
 
-        def done(snippet: Snippet, outcome: dict) -> None:
-            outcome["key"] = keys[snippet.relpath]
+        def done(snippet: Snippet, outcome: Outcome) -> None:
+            outcome.key = keys[snippet.relpath]
             outcomes[snippet.relpath] = outcome
             counter[0] += 1
-            if outcome["ok"]:
+            if outcome.ok:
                 self.stats.run += 1
                 self.cache.put(outcome)  # stored at once: a later failure loses nothing
-                dropped = outcome["log_lines_dropped"]
+                dropped = outcome.log_lines_dropped
                 removed = f" ({dropped} C++ log line{'s' * (dropped != 1)} removed)" if dropped else ""
                 log.info(
-                    "snippets: [%d/%d] %s ok in %.2f s%s", counter[0], total, snippet.id, outcome["seconds"], removed
+                    "snippets: [%d/%d] %s ok in %.2f s%s", counter[0], total, snippet.id, outcome.seconds, removed
                 )
             else:
                 self.stats.failed += 1
@@ -262,7 +263,7 @@ class Engine:
         for name, pair in collected.pairs.items():
             for snippet in pair.snippets:
                 outcome = collected.outcomes.get(snippet.relpath)
-                if outcome is not None and not outcome["ok"]:
+                if outcome is not None and not outcome.ok:
                     messages.append(f"{self._where(collected, name)}: {describe(snippet, outcome)}")
         return messages
 
@@ -297,8 +298,8 @@ class Engine:
         verdict = self.verdict(pair, outcomes, rtol, atol)
         return render_pair(pair, outcomes, verdict, urls)
 
-    def verdict(self, pair: Pair, outcomes: dict[str, dict], rtol: float | None, atol: float | None) -> Verdict | None:
-        bound = [s for s in pair.snippets if outcomes[s.framework.key]["result"] is not None]
+    def verdict(self, pair: Pair, outcomes: dict[str, Outcome], rtol: float | None, atol: float | None) -> Verdict | None:
+        bound = [s for s in pair.snippets if outcomes[s.framework.key].result is not None]
         if not bound:
             return None
         if len(bound) != len(pair.snippets):
@@ -307,7 +308,7 @@ class Engine:
                 f"pair {pair.name!r}: {bound[0].relpath} binds `result` but {', '.join(unbound)} does not; "
                 "bind it on both sides (the same quantity) or on neither"
             )
-        a, b = (outcomes[s.framework.key]["result"] for s in pair.snippets)
+        a, b = (outcomes[s.framework.key].result for s in pair.snippets)
         verdict = compare(a, b, DEFAULT_RTOL if rtol is None else rtol, DEFAULT_ATOL if atol is None else atol)
         if not verdict.same:
             raise PairFailure(
@@ -332,11 +333,11 @@ class Engine:
         found = {}
         for snippet in pair.snippets:
             outcome = collected.outcomes[snippet.relpath]
-            if not outcome["ok"]:
+            if not outcome.ok:
                 raise PairFailure(f"pair {name!r}: {describe(snippet, outcome)}")
-            if outcome.get("measured") is None:
+            if outcome.measured is None:
                 raise PairFailure(f"pair {name!r}: {snippet.relpath} binds no `measured` value")
-            found[snippet.framework.key] = outcome["measured"]
+            found[snippet.framework.key] = outcome.measured
         return found
 
     def versions(self) -> dict[str, str]:
@@ -344,7 +345,7 @@ class Engine:
         found: dict[str, str] = {}
         collected = self.collect()
         for outcome in collected.outcomes.values():
-            for name, version in outcome.get("versions", {}).items():
+            for name, version in outcome.versions.items():
                 found.setdefault(name, version)
         return found
 
@@ -352,18 +353,18 @@ class Engine:
         """The machines the snippets' results came from (one, unless a cache was shared)."""
         found = []
         for outcome in self.collect().outcomes.values():
-            machine = outcome["machine"]
+            machine = outcome.machine
             cores = "logical core" if machine["cores"] == 1 else "logical cores"
             found.append(f"{machine['cpu']}, {machine['cores']} {cores}")
         return sorted(set(found))
 
 
-def describe(snippet: Snippet, outcome: dict) -> str:
-    error = outcome["error"] or {}
-    line = error.get("line")
+def describe(snippet: Snippet, outcome: Outcome) -> str:
+    error = outcome.error
+    line = error.line if error else None
     where = f"{snippet.relpath}:{line}" if line else snippet.relpath
-    text = f"{where}: {error.get('message', 'failed')}"
-    output = outcome.get("output", "").rstrip()
+    text = f"{where}: {error.message if error else 'failed'}"
+    output = outcome.output.rstrip()
     if output:
         tail = "\n".join(output.splitlines()[-15:])
         text += "\n  output (last lines):\n" + "\n".join("    " + l for l in tail.splitlines())

@@ -11,6 +11,7 @@ import re
 import textwrap
 
 from .compare import Verdict
+from .outcome import Outcome
 from .snippets import Pair, Snippet
 
 
@@ -27,10 +28,10 @@ def _seconds(value: float) -> str:
     return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
 
 
-def _footer(snippet: Snippet, outcome: dict | None, source_url: str | None) -> str:
+def _footer(snippet: Snippet, outcome: Outcome | None, source_url: str | None) -> str:
     parts = [f"{snippet.code_lines} lines of code"]
     if outcome is not None:
-        versions = outcome.get("versions", {})
+        versions = outcome.versions
         module = snippet.framework.module
         if module in versions:
             parts.append(f"{module} {html.escape(versions[module])}")
@@ -38,7 +39,7 @@ def _footer(snippet: Snippet, outcome: dict | None, source_url: str | None) -> s
             parts.append(f"keras {html.escape(versions['keras'])}")
         if "python" in versions:
             parts.append(f"Python {html.escape(versions['python'])}")
-        parts.append(varying(f"ran in {_seconds(outcome['seconds'])}", "span"))
+        parts.append(varying(f"ran in {_seconds(outcome.seconds)}", "span"))
         if snippet.options.varies:
             parts.append("timings differ from run to run: these are the build's")
     if source_url:  # the path itself is the code block's title
@@ -46,10 +47,10 @@ def _footer(snippet: Snippet, outcome: dict | None, source_url: str | None) -> s
     return '<p class="sbs-meta">' + " · ".join(parts) + "</p>"
 
 
-def _side(snippet: Snippet, outcome: dict | None, source_url: str | None) -> str:
+def _side(snippet: Snippet, outcome: Outcome | None, source_url: str | None) -> str:
     blocks = [_fence(snippet.source, f'python title="{snippet.relpath}"')]
     if outcome is not None:
-        output = outcome["output"]
+        output = outcome.output
         if output.strip():
             blocks.append(_fence(output, '{ .text .sbs-output title="Output" }'))
         else:
@@ -108,7 +109,7 @@ def wrap(name: str, inner_html: str, varies: bool = False) -> str:
 
 def render_pair(
     pair: Pair,
-    outcomes: dict[str, dict] | None,
+    outcomes: dict[str, Outcome] | None,
     verdict: Verdict | None,
     source_urls: dict[str, str | None],
 ) -> str:

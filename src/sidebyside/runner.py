@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import machine
+from .outcome import Failure, Outcome
 from .output import clean as clean_output
 from .snippets import FRAMEWORKS, Framework, Snippet
 
@@ -158,7 +159,7 @@ class Runner:
         self.start([snippet.framework])
         return self.workers[snippet.framework.key]
 
-    def run(self, snippet: Snippet) -> dict:
+    def run(self, snippet: Snippet) -> Outcome:
         timeout = snippet.timeout(self.default_timeout)
         worker = self._worker_for(snippet)
         workdir = Path(tempfile.mkdtemp(prefix="run-", dir=self.home))
@@ -167,28 +168,17 @@ class Runner:
         output_path = workdir / "output.txt"
         root = str(snippet.path)[: -len(snippet.relpath) - 1]
 
-        outcome: dict = {
-            "snippet": snippet.relpath,
-            "ok": False,
-            "output": "",
-            "log_lines_dropped": 0,
-            "seconds": 0.0,
-            "result": None,
-            "measured": None,
-            "versions": {},
-            "machine": machine.describe(),
-            "error": None,
-        }
+        outcome = Outcome(snippet.relpath, machine=machine.describe())
 
         def clean(text: str) -> str:
             cleaned = clean_output(text, root, str(cwd))
-            outcome["log_lines_dropped"] += cleaned.dropped
+            outcome.log_lines_dropped += cleaned.dropped
             return cleaned.text
 
         try:
             problem = worker.wait_ready()
             if problem:
-                outcome["error"] = {"kind": "crash", "message": problem, "line": None}
+                outcome.error = Failure("crash", problem, None)
                 return outcome
             started = time.perf_counter()
             reply = worker.request(
@@ -208,27 +198,19 @@ class Runner:
                     message = f"timed out after {timeout:g} s (worker killed)"
                 else:
                     message = f"the interpreter died with exit code {worker.proc.returncode}"
-                outcome.update(
-                    seconds=elapsed,
-                    output=clean(raw),
-                    error={"kind": "timeout" if timed_out else "crash", "message": message, "line": line},
-                )
+                outcome.seconds = elapsed
+                outcome.output = clean(raw)
+                outcome.error = Failure("timeout" if timed_out else "crash", message, line)
                 return outcome
-            outcome.update(
-                ok=reply["ok"],
-                seconds=round(reply["seconds"], 4),
-                result=reply["result"],
-                measured=reply["measured"],
-                versions=reply["versions"],
-                output=clean(raw),
-            )
+            outcome.ok = reply["ok"]
+            outcome.seconds = round(reply["seconds"], 4)
+            outcome.result = reply["result"]
+            outcome.measured = reply["measured"]
+            outcome.versions = reply["versions"]
+            outcome.output = clean(raw)
             if reply["error"]:
                 error = reply["error"]
-                outcome["error"] = {
-                    "kind": "exception",
-                    "message": clean(error["message"]),
-                    "line": error["line"],
-                }
+                outcome.error = Failure("exception", clean(error["message"]), error["line"])
             return outcome
         finally:
             # A reused worker that now holds the other framework (a snippet imported a library
@@ -237,7 +219,7 @@ class Runner:
             foreign = [
                 fw.module
                 for fw in FRAMEWORKS.values()
-                if fw.key != snippet.framework.key and fw.module in outcome["versions"]
+                if fw.key != snippet.framework.key and fw.module in outcome.versions
             ]
             if snippet.options.fresh:
                 worker.close()
@@ -248,7 +230,7 @@ class Runner:
                 worker.close()
             shutil.rmtree(workdir, ignore_errors=True)
 
-    def run_all(self, snippets: list[Snippet], done: Callable[[Snippet, dict], None]) -> None:
+    def run_all(self, snippets: list[Snippet], done: Callable[[Snippet, Outcome], None]) -> None:
         """Run snippets, one thread per framework so that both workers are busy at once."""
         by_framework: dict[str, list[Snippet]] = {}
         for snippet in snippets:
