@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
@@ -81,3 +82,67 @@ def shown_output(block: str, relpath: str) -> str | None:
     side = block[start : following if following != -1 else None]
     match = re.search(r'sbs-output[^>]*>.*?<code>(.*?)</code>', side, re.DOTALL)
     return visible_text(match.group(1)) if match else None
+
+
+# -- The built site in Debian's Chromium (tests/test_browser.py, tests/test_decision.py) --------
+
+TIMEOUT_MS = 10_000
+
+
+@dataclass
+class Site:
+    base: str  # "http://127.0.0.1:<port>/"
+    directory: Path
+    browser: object
+
+    @property
+    def origin(self) -> str:
+        return self.base.rstrip("/")
+
+
+@pytest.fixture(scope="module")
+def site(built_site):
+    from browser import chromium, serve
+
+    with serve(built_site.directory) as base, chromium() as browser:
+        yield Site(base, built_site.directory, browser)
+
+
+@pytest.fixture
+def new_page(site):
+    """Factory: a page in a new context of the given width and colour scheme, closed after the test."""
+    contexts = []
+
+    def make(width: int, color_scheme: str = "light", **options):
+        context = site.browser.new_context(
+            viewport={"width": width, "height": 900}, color_scheme=color_scheme, **options
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context, context.new_page()
+
+    yield make
+    for context in contexts:
+        with contextlib.suppress(Exception):
+            context.close()
+
+
+def serve_sitemap_for_this_origin(site: Site, context) -> None:
+    """Answer sitemap.xml with its URLs moved from the configured site_url to this server.
+
+    Material's instant navigation only intercepts links listed in sitemap.xml, and when it maps
+    the sitemap onto the current origin it replaces the protocol and host name but keeps the
+    port. The test build's site_url is http://127.0.0.1:8000/ while this server has a random
+    port, so without this every link would fall back to a full page load. Deployed, site_url is
+    the address the site is served from, which this rewrite reproduces.
+    """
+    sitemap = (site.directory / "sitemap.xml").read_text(encoding="utf-8")
+    root = min(re.findall(r"<loc>(.*?)</loc>", sitemap), key=len)
+
+    def handle(route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace(root, site.base))
+
+    context.route(site.base + "sitemap.xml", handle)
+
+

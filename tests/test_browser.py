@@ -8,58 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from browser import chromium, serve
-from conftest import ROOT
+from conftest import ROOT, TIMEOUT_MS, serve_sitemap_for_this_origin
 
 pytestmark = pytest.mark.browser
 
 NARROW = 390
 WIDE = 1280
-TIMEOUT_MS = 10_000
 FRAMEWORKS = ("PyTorch", "TensorFlow")
-
-
-@dataclass
-class Site:
-    base: str  # "http://127.0.0.1:<port>/"
-    directory: Path
-    browser: object
-
-    @property
-    def origin(self) -> str:
-        return self.base.rstrip("/")
-
-
-@pytest.fixture(scope="module")
-def site(built_site):
-    with serve(built_site.directory) as base, chromium() as browser:
-        yield Site(base, built_site.directory, browser)
-
-
-@pytest.fixture
-def new_page(site):
-    """Factory: a page in a new context of the given width and colour scheme, closed after the test."""
-    contexts = []
-
-    def make(width: int, color_scheme: str = "light"):
-        context = site.browser.new_context(
-            viewport={"width": width, "height": 900}, color_scheme=color_scheme
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context, context.new_page()
-
-    yield make
-    for context in contexts:
-        with contextlib.suppress(Exception):
-            context.close()
 
 
 def site_pages(directory: Path) -> list[str]:
@@ -156,25 +117,6 @@ def assert_only_tensorflow(page, where: str) -> None:
     assert shown, f"{where}: no pair on the page"
     wrong = {pair: names for pair, names in shown.items() if names != ["TensorFlow"]}
     assert not wrong, f"{where}: pairs not showing only TensorFlow: {wrong}"
-
-
-def serve_sitemap_for_this_origin(site: Site, context) -> None:
-    """Answer sitemap.xml with its URLs moved from the configured site_url to this server.
-
-    Material's instant navigation only intercepts links listed in sitemap.xml, and when it maps
-    the sitemap onto the current origin it replaces the protocol and host name but keeps the
-    port. The test build's site_url is http://127.0.0.1:8000/ while this server has a random
-    port, so without this every link would fall back to a full page load. Deployed, site_url is
-    the address the site is served from, which this rewrite reproduces.
-    """
-    sitemap = (site.directory / "sitemap.xml").read_text(encoding="utf-8")
-    root = min(re.findall(r"<loc>(.*?)</loc>", sitemap), key=len)
-
-    def handle(route) -> None:
-        response = route.fetch()
-        route.fulfill(response=response, body=response.text().replace(root, site.base))
-
-    context.route(site.base + "sitemap.xml", handle)
 
 
 def test_linked_tabs_persist_across_pages(site, new_page):

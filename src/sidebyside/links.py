@@ -1,0 +1,84 @@
+"""Links and anchors between the site's pages, computed the way the built site has them.
+
+A markdown-exec block's output is converted by its own Markdown instance and pasted into the page
+as HTML, so MkDocs neither rewrites its links nor validates them. Generated page parts therefore
+link to the built pages' URLs (``../deployment/#anchor``, for MkDocs' default
+``use_directory_urls: true``) with :func:`href`, and check the target with :func:`anchors_of`:
+a heading's id, computed the way Python-Markdown's ``toc`` extension computes it for this site,
+or a pair's id.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+import markdown
+from markdown.extensions.toc import slugify
+
+from .engine import FENCE as PAIR_FENCE
+from .render import anchor as pair_anchor
+
+# The toc settings of mkdocs.yml: `toc: {permalink: true}`, default slugify and separator.
+_TOC_CONFIG = {"permalink": True, "slugify": slugify, "separator": "-"}
+
+
+def page_url(page: str) -> str:
+    """MkDocs' URL for a docs-relative page with ``use_directory_urls``: ``a/index.md`` -> ``a/``."""
+    stem = page.removesuffix(".md")
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        stem = stem.removesuffix("/index")
+    return stem + "/"
+
+
+def href(page: str, anchor: str, from_page: str) -> str:
+    """The link from the built page ``from_page`` to ``anchor`` on ``page`` (docs-relative)."""
+    target = page_url(page)
+    here = page_url(from_page)
+    relative = posixpath.relpath(target or ".", here or ".")
+    relative = "" if relative == "." else relative
+    if relative and not relative.endswith("/"):
+        relative += "/"
+    return f"{relative or './'}#{anchor}"
+
+
+_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
+_HEADING = re.compile(r"^#{1,6}\s+\S")
+
+
+def page_anchors(page_file: Path) -> set[str]:
+    """Every id a page's Markdown gives its headings and its pairs.
+
+    Headings go through Python-Markdown with the site's ``toc`` settings (and ``attr_list``,
+    for ``{#custom-id}``), so inline code, links and duplicates get the ids the site gives them.
+    """
+    text = page_file.read_text(encoding="utf-8")
+    # Pairs: the fences the engine itself finds in a page.
+    anchors = {pair_anchor(match.group("body").strip()) for match in PAIR_FENCE.finditer(text)}
+    lines = text.splitlines()
+    if lines and lines[0].strip() == "---":  # front matter
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
+        lines = lines[end + 1 :]
+    headings: list[str] = []
+    fence: str | None = None  # inside a code block, a "# comment" is no heading
+    for line in lines:
+        match = _FENCE.match(line)
+        if fence is None:
+            if match:
+                fence = match.group(2)
+            elif _HEADING.match(line):
+                headings.append(line.strip())
+        elif match and match.group(2).startswith(fence) and not match.group(3).strip():
+            fence = None
+    if headings:
+        md = markdown.Markdown(extensions=["toc", "attr_list"], extension_configs={"toc": _TOC_CONFIG})
+        md.convert("\n\n".join(headings))
+        stack = list(md.toc_tokens)
+        while stack:
+            token = stack.pop()
+            anchors.add(token["id"])
+            stack.extend(token["children"])
+    return anchors
