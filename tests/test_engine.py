@@ -19,7 +19,7 @@ import pytest
 
 from conftest import SUMMARY, build_env, mkdocs_build
 from sidebyside import cache as cache_mod
-from sidebyside.engine import Engine, PairFailure
+from sidebyside.engine import Engine, PairFailure, Settings
 from sidebyside.runner import Runner
 from sidebyside.snippets import SnippetError, load_pair
 
@@ -57,7 +57,7 @@ def add_pair(root: Path, name: str, pytorch: str, tensorflow: str, page: str = "
 
 
 def engine_for(root: Path, runner: Runner | None) -> Engine:
-    return Engine(root, runner=runner)
+    return Engine(Settings.for_project(root), runner=runner)
 
 
 def failure_of(engine: Engine, name: str) -> str:
@@ -76,7 +76,7 @@ def test_cold_build_runs_and_warm_build_runs_nothing(project, runner):
     html = cold.render("demo/add")
     assert "sum: [1.5, 2.25]" in html
 
-    warm = Engine(project)  # its own runner: it must never need one
+    warm = Engine(Settings.for_project(project))  # its own runner: it must never need one
     warm.collect()
     assert (warm.stats.run, warm.stats.cached, warm.stats.failed) == (0, 2, 0)
     assert warm._runner is None, "a warm build started a worker"
@@ -473,7 +473,7 @@ def test_pair_names_are_checked():
 
 def test_preview_runs_nothing_and_says_so(project, monkeypatch):
     monkeypatch.setenv("SNIPPETS_EXECUTE", "0")
-    engine = Engine(project)
+    engine = Engine(Settings.for_project(project))
     html = engine.render("demo/add")
     assert "Preview: not executed" in html
     assert engine._runner is None and (engine.stats.run, engine.stats.cached) == (0, 0)
@@ -592,7 +592,7 @@ def preview_page_part(project: Path, monkeypatch, part, *args) -> str:
     from sidebyside import engine as engine_mod
 
     monkeypatch.setenv("SNIPPETS_EXECUTE", "0")
-    engine_mod.use_engine(Engine(project))
+    engine_mod.use_engine(Engine(Settings.for_project(project)))
     try:
         return part(*args)
     finally:

@@ -14,7 +14,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .engine import Engine, PairFailure, describe, scan_references
+from .engine import Engine, PairFailure, Settings, describe, scan_references
 from .snippets import SnippetError, load_pair
 
 
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("clear-cache", help="delete every cached result")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    engine = Engine(args.root)
+    engine = Engine(Settings.for_project(args.root))
     try:
         if args.command == "run":
             return _run(engine, args.pair, args.fresh_cache)

@@ -88,16 +88,46 @@ def scan_references(docs_dir: Path) -> list[Reference]:
     return found
 
 
+@dataclass(frozen=True)
+class Settings:
+    """What the engine is told, built once and passed in: by the MkDocs plugin from mkdocs.yml,
+    by the command line from ``--root``, otherwise from the project directory alone."""
+
+    root: Path
+    docs_dir: Path
+    cache_dir: Path
+    execute: bool = True  # SNIPPETS_EXECUTE=0: a preview, nothing runs
+    timeout: float = DEFAULT_TIMEOUT  # SNIPPETS_TIMEOUT, seconds per snippet unless it says
+    repo_url: str | None = None  # links to each snippet's file
+    edit_branch: str = "main"
+
+    @classmethod
+    def for_project(
+        cls,
+        root: Path | str,
+        docs_dir: Path | str | None = None,
+        repo_url: str | None = None,
+        edit_uri: str | None = None,
+    ) -> Settings:
+        """The settings of the project at ``root``, with the environment's SNIPPETS_* variables;
+        ``edit_uri`` as in mkdocs.yml (``edit/main/docs/``) names the branch to link to."""
+        root = Path(root).resolve()
+        branch = edit_uri.split("/")[1] if edit_uri and edit_uri.startswith(("edit/", "blob/")) else "main"
+        return cls(
+            root=root,
+            docs_dir=Path(docs_dir).resolve() if docs_dir else root / "docs",
+            cache_dir=cache_mod.default_dir(root),
+            execute=_env_flag("SNIPPETS_EXECUTE", True),
+            timeout=float(os.environ.get("SNIPPETS_TIMEOUT", DEFAULT_TIMEOUT)),
+            repo_url=repo_url.rstrip("/") if repo_url else None,
+            edit_branch=branch,
+        )
+
+
 class Engine:
-    def __init__(self, root: Path, runner: Runner | None = None):
-        self.root = root.resolve()
-        # The MkDocs plugin overrides these three from mkdocs.yml.
-        self.docs_dir = self.root / "docs"
-        self.repo_url: str | None = None
-        self.edit_branch = "main"
-        self.execute = _env_flag("SNIPPETS_EXECUTE", True)
-        self.timeout = float(os.environ.get("SNIPPETS_TIMEOUT", DEFAULT_TIMEOUT))
-        self.cache = cache_mod.Cache(cache_mod.default_dir(self.root))
+    def __init__(self, settings: Settings, runner: Runner | None = None):
+        self.settings = settings
+        self.cache = cache_mod.Cache(settings.cache_dir)
         self.stats = Stats()
         # Set by the MkDocs plugin, which calls new_build() before each build: within a build
         # nothing changes, so no call needs to look for changed files. Other builders leave
@@ -108,6 +138,28 @@ class Engine:
         self._runner = runner
         self._owns_runner = runner is None
         self._lock = threading.Lock()
+
+    @property
+    def root(self) -> Path:
+        return self.settings.root
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.settings.docs_dir
+
+    @property
+    def execute(self) -> bool:
+        return self.settings.execute
+
+    def configure(self, settings: Settings) -> None:
+        """New settings (``mkdocs serve`` reads mkdocs.yml again for each build): what was
+        collected under the old ones is forgotten, the workers stay."""
+        if settings != self.settings:
+            with self._lock:
+                self.settings = settings
+                self.cache = cache_mod.Cache(settings.cache_dir)
+                self._collected = None
+                self._keys.clear()
 
     # ----------------------------------------------------------------------------- collect
     def _signature(self) -> tuple:
@@ -244,7 +296,7 @@ class Engine:
 
     def _runner_for(self) -> Runner:
         if self._runner is None:
-            self._runner = Runner(self.timeout)
+            self._runner = Runner(self.settings.timeout)
         return self._runner
 
     def close(self) -> None:
@@ -268,9 +320,9 @@ class Engine:
         return messages
 
     def source_url(self, snippet: Snippet) -> str | None:
-        if not self.repo_url:
+        if not self.settings.repo_url:
             return None
-        return f"{self.repo_url}/blob/{self.edit_branch}/{snippet.relpath}"
+        return f"{self.settings.repo_url}/blob/{self.settings.edit_branch}/{snippet.relpath}"
 
     def render(self, name: str, rtol: float | None = None, atol: float | None = None) -> str:
         collected = self.collect()
@@ -376,21 +428,28 @@ _engines_lock = threading.Lock()
 _current: Engine | None = None
 
 
-def get_engine(root: Path | None = None) -> Engine:
-    """One engine per project root and process (``mkdocs serve`` keeps it between rebuilds).
+def engine_for(settings: Settings) -> Engine:
+    """The process's engine for ``settings.root``, configured with ``settings``: one per project
+    and process, so that ``mkdocs serve`` keeps its workers between rebuilds."""
+    with _engines_lock:
+        engine = _engines.get(settings.root)
+        if engine is None:
+            engine = _engines[settings.root] = Engine(settings)
+            atexit.register(engine.close)
+    engine.configure(settings)
+    return engine
 
-    Without a root: the engine the MkDocs plugin chose, else the project in ``SNIPPETS_ROOT``,
-    else the current directory.
-    """
-    if root is None and _current is not None:
+
+def get_engine() -> Engine:
+    """The engine a page part asks for: the one the MkDocs plugin chose; without the plugin
+    (another builder, such as Zensical), that of the project in ``SNIPPETS_ROOT``, else of the
+    current directory, where builders run."""
+    if _current is not None:
         return _current
-    root = (root or Path(os.environ.get("SNIPPETS_ROOT", os.getcwd()))).resolve()
+    root = Path(os.environ.get("SNIPPETS_ROOT", os.getcwd())).resolve()
     with _engines_lock:
         engine = _engines.get(root)
-        if engine is None:
-            engine = _engines[root] = Engine(root)
-            atexit.register(engine.close)
-        return engine
+    return engine if engine is not None else engine_for(Settings.for_project(root))
 
 
 def use_engine(engine: Engine | None) -> None:

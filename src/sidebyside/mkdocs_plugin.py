@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
 
-from .engine import Engine, get_engine, log, use_engine
+from .engine import Engine, Settings, engine_for, log, use_engine
 
 
 class SideBySidePlugin(BasePlugin):
@@ -19,12 +19,10 @@ class SideBySidePlugin(BasePlugin):
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
-        self.engine = get_engine(root)
-        self.engine.docs_dir = Path(config.docs_dir).resolve()
-        self.engine.repo_url = config.repo_url.rstrip("/") if config.repo_url else None
-        edit_uri = config.edit_uri or ""
-        if edit_uri.startswith(("edit/", "blob/")):
-            self.engine.edit_branch = edit_uri.split("/")[1]
+        settings = Settings.for_project(
+            root, docs_dir=config.docs_dir, repo_url=config.repo_url, edit_uri=config.edit_uri
+        )
+        self.engine = engine_for(settings)
         self.engine.bounded = True  # on_pre_build marks each build: see Engine.collect
         use_engine(self.engine)
         snippets = str(root / "snippets")
