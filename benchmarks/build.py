@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from sidebyside.engine import scan_references  # noqa: E402
+from sidebyside.scan import scan_references  # noqa: E402
 from sidebyside.runner import worker_env  # noqa: E402
 from sidebyside.snippets import load_pair  # noqa: E402
 

@@ -19,7 +19,8 @@ import pytest
 
 from conftest import SUMMARY, build_env, mkdocs_build
 from sidebyside import cache as cache_mod
-from sidebyside.engine import Engine, PairFailure, Settings
+from sidebyside.engine import Engine, PairFailure
+from sidebyside.settings import Settings
 from sidebyside.runner import Runner
 from sidebyside.snippets import SnippetError, load_pair
 

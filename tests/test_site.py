@@ -12,7 +12,7 @@ import pytest
 
 from conftest import REPO_URL, ROOT, SUMMARY, mkdocs_build, page_html, pair_html, visible_text
 from sidebyside import cache as cache_mod
-from sidebyside.engine import scan_references
+from sidebyside.scan import scan_references
 from sidebyside.snippets import load_pair
 
 REFERENCES = scan_references(ROOT / "docs")

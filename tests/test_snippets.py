@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, page_html, pair_html, shown_output
-from sidebyside.engine import scan_references
+from sidebyside.scan import scan_references
 from sidebyside.output import clean
 from sidebyside.runner import worker_env
 from sidebyside.snippets import DEFAULT_TIMEOUT, FRAMEWORKS, all_snippet_files, load_snippet, pair_name_of

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from conftest import ROOT, build_env, page_html
 from sidebyside import cache as cache_mod
-from sidebyside.engine import scan_references
+from sidebyside.scan import scan_references
 from sidebyside.render import anchor
 
 ZENSICAL = Path(sys.executable).with_name("zensical")

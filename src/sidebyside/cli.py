@@ -14,7 +14,9 @@ import logging
 import sys
 from pathlib import Path
 
-from .engine import Engine, PairFailure, Settings, describe, scan_references
+from .engine import Engine, PairFailure, describe
+from .scan import scan_references
+from .settings import Settings
 from .snippets import SnippetError, load_pair
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import atexit
 import logging
 import os
-import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,16 +22,11 @@ from .compare import DEFAULT_ATOL, DEFAULT_RTOL, Verdict, compare
 from .outcome import Outcome
 from .render import render_pair
 from .runner import Runner
-from .snippets import DEFAULT_TIMEOUT, Pair, Snippet, SnippetError, load_pair
+from .scan import Reference, scan_references
+from .settings import Settings
+from .snippets import Pair, Snippet, SnippetError, load_pair
 
 log = logging.getLogger("mkdocs.plugins.sidebyside")
-
-# A pair fence in a page: ```pair [options]\nname\n```  (also with ~~~, and indented in tabs/lists)
-FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})pair\b[^\n]*\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
-    re.MULTILINE | re.DOTALL,
-)
-
 
 try:  # under MkDocs a BuildError aborts the build with its message, with or without --strict
     from mkdocs.exceptions import BuildError as _FailureBase
@@ -42,13 +36,6 @@ except ImportError:  # another builder: the exception still propagates out of th
 
 class PairFailure(_FailureBase):
     """A pair cannot be shown: the message names the page, the snippet file and line, the error."""
-
-
-@dataclass
-class Reference:
-    page: str  # docs-relative path
-    line: int
-    name: str
 
 
 @dataclass
@@ -68,60 +55,6 @@ class Collected:
     pairs: dict[str, Pair] = field(default_factory=dict)
     outcomes: dict[str, Outcome] = field(default_factory=dict)  # snippet relpath -> outcome
     problems: dict[str, str] = field(default_factory=dict)  # pair name -> why it cannot render
-
-
-def _env_flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() not in {"0", "false", "no", "off", ""}
-
-
-def scan_references(docs_dir: Path) -> list[Reference]:
-    found = []
-    for page in sorted(docs_dir.rglob("*.md")):
-        text = page.read_text(encoding="utf-8")
-        for match in FENCE.finditer(text):
-            name = match.group("body").strip()
-            line = text.count("\n", 0, match.start()) + 1
-            found.append(Reference(page.relative_to(docs_dir).as_posix(), line, name))
-    return found
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the engine is told, built once and passed in: by the MkDocs plugin from mkdocs.yml,
-    by the command line from ``--root``, otherwise from the project directory alone."""
-
-    root: Path
-    docs_dir: Path
-    cache_dir: Path
-    execute: bool = True  # SNIPPETS_EXECUTE=0: a preview, nothing runs
-    timeout: float = DEFAULT_TIMEOUT  # SNIPPETS_TIMEOUT, seconds per snippet unless it says
-    repo_url: str | None = None  # links to each snippet's file
-    edit_branch: str = "main"
-
-    @classmethod
-    def for_project(
-        cls,
-        root: Path | str,
-        docs_dir: Path | str | None = None,
-        repo_url: str | None = None,
-        edit_uri: str | None = None,
-    ) -> Settings:
-        """The settings of the project at ``root``, with the environment's SNIPPETS_* variables;
-        ``edit_uri`` as in mkdocs.yml (``edit/main/docs/``) names the branch to link to."""
-        root = Path(root).resolve()
-        branch = edit_uri.split("/")[1] if edit_uri and edit_uri.startswith(("edit/", "blob/")) else "main"
-        return cls(
-            root=root,
-            docs_dir=Path(docs_dir).resolve() if docs_dir else root / "docs",
-            cache_dir=cache_mod.default_dir(root),
-            execute=_env_flag("SNIPPETS_EXECUTE", True),
-            timeout=float(os.environ.get("SNIPPETS_TIMEOUT", DEFAULT_TIMEOUT)),
-            repo_url=repo_url.rstrip("/") if repo_url else None,
-            edit_branch=branch,
-        )
 
 
 class Engine:

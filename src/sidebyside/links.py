@@ -17,7 +17,7 @@ from pathlib import Path
 import markdown
 from markdown.extensions.toc import slugify
 
-from .engine import FENCE as PAIR_FENCE
+from .scan import FENCE as PAIR_FENCE
 from .render import anchor as pair_anchor
 
 # The toc settings of mkdocs.yml: `toc: {permalink: true}`, default slugify and separator.

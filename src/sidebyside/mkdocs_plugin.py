@@ -11,7 +11,8 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
 
-from .engine import Engine, Settings, engine_for, log, use_engine
+from .engine import Engine, engine_for, log, use_engine
+from .settings import Settings
 
 
 class SideBySidePlugin(BasePlugin):
