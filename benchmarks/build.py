@@ -42,6 +42,16 @@ def timed(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> float:
     return elapsed
 
 
+def paired(build: list[str], env: dict[str, str], repeat: int) -> tuple[float, float]:
+    """Medians of warm and preview builds, taken in turns, so that a busy moment of a shared
+    machine weighs on both alike."""
+    warm, floor = [], []
+    for _ in range(repeat):
+        warm.append(timed(build, env))
+        floor.append(timed(build, dict(env, SNIPPETS_EXECUTE="0")))
+    return statistics.median(warm), statistics.median(floor)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="builds per warm/floor figure")
@@ -56,8 +66,7 @@ def main() -> None:
         build = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")]
 
         if args.warm_only:
-            warm = statistics.median(timed(build, env) for _ in range(args.repeat))
-            floor = statistics.median(timed(build, dict(env, SNIPPETS_EXECUTE="0")) for _ in range(args.repeat))
+            warm, floor = paired(build, env, args.repeat)
             print(f"pairs: {len(names)}, snippets: {len(snippets)}, cpus: {os.cpu_count()}")
             print(f"warm build (median):     {warm:7.2f} s   the project's cache")
             print(f"preview floor (median):  {floor:7.2f} s   SNIPPETS_EXECUTE=0")
@@ -71,8 +80,7 @@ def main() -> None:
         # Warm: the cache the last cold build filled, so that every warm build finds it full
         # (with its own empty cache, the first "warm" build would be a cold one).
         env["SNIPPETS_CACHE_DIR"] = str(tmp_path / f"cold-{args.repeat - 1}")
-        warm = statistics.median(timed(build, env) for _ in range(args.repeat))
-        floor = statistics.median(timed(build, dict(env, SNIPPETS_EXECUTE="0")) for _ in range(args.repeat))
+        warm, floor = paired(build, env, args.repeat)
 
         separate = 0.0
         for snippet in snippets:
