@@ -105,10 +105,9 @@ class Engine:
         return tuple(entries)
 
     def new_build(self) -> None:
-        """Forget what was collected: the next pair collects again (the plugin calls this)."""
+        """Forget what was collected and the keys: the next pair collects again. The plugin
+        calls this when MkDocs reads the configuration, which it does for each build."""
         with self._lock:
-            if self._collected is None:
-                return  # nothing collected since the last start: the keys prestart made hold
             self._collected = None
             self._keys.clear()
             self.stats = Stats()

@@ -37,8 +37,7 @@ class SideBySidePlugin(BasePlugin):
         return config
 
     def on_pre_build(self, config):
-        self.engine.new_build()
-        self.summarized = False
+        self.summarized = False  # the build began in on_config, with new_build and prestart
 
     def _summarize(self) -> None:
         if not self.summarized:  # strict mode raises after post_build and calls on_build_error
