@@ -282,3 +282,25 @@ def test_palette_follows_color_scheme(site, new_page, color_scheme, md_scheme):
         f"prefers-color-scheme {color_scheme}: body data-md-color-scheme is {actual!r}, "
         f"expected {md_scheme!r}"
     )
+
+
+def search_result_links(site, new_page, word: str) -> list[str]:
+    """The links of the search results for ``word``, best first, without the ?h= query."""
+    _, page = new_page(WIDE)
+    page.goto(site.base + "index.html", wait_until="networkidle")
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially(word, delay=20)
+    page.wait_for_selector(".md-search-result__item", timeout=TIMEOUT_MS)
+    hrefs = page.eval_on_selector_all(".md-search-result__item a", "links => links.map(link => link.href)")
+    return [urlsplit(href)._replace(query="").geturl() for href in hrefs]
+
+
+@pytest.mark.parametrize(
+    "name, entry",
+    [("torch.gather", "gather"), ("gather_nd", "gather-nd"), ("einsum", "einsum"), ("reduce_std", "std")],
+)
+def test_search_lands_on_the_api_map_entry(site, new_page, name, entry):
+    """A porter types an API name: the API map's entry, at its own anchor, is among the first three."""
+    links = search_result_links(site, new_page, name)
+    assert urljoin(site.base, f"api-map/#api-{entry}") in links[:3], links[:5]

@@ -226,6 +226,11 @@ class Engine:
 
         self._runner_for().run_all([snippet for snippet, _ in missing], done)
 
+    def runner(self) -> Runner:
+        """The engine's runner (its framework workers), started on first use: for checks that
+        are not pairs, such as the API map's."""
+        return self._runner_for()
+
     def _runner_for(self) -> Runner:
         if self._runner is None:
             self._runner = Runner(self.settings.timeout)
