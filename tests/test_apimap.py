@@ -70,10 +70,12 @@ def engine(tmp_path, runner):
         ("  inputs: {x: [3, 4]}\n", "  inputs: {x: [3, 0]}\n", 5, "sizes are whole numbers"),
         ("  concept: sum along an axis\n", "", 1, "missing concept"),
         ("- id: std\n", "- id: sum-axis\n", 9, "id already used on line 1"),
+        ("- id: std\n", "- id: Std dev\n", 9, "id must be a slug"),
+        ("  same: false\n", "  same: false\n  rtol: lots\n", 15, "rtol must be a number"),
         ("  match:\n    pytorch: torch.std(x, correction=0)\n    tensorflow: tf.math.reduce_std(x)\n", "", 9,
          "same: false needs a match"),
     ],
-    ids=["bad-same", "bad-shape", "missing-key", "duplicate-id", "no-match"],
+    ids=["bad-same", "bad-shape", "missing-key", "duplicate-id", "bad-id", "bad-rtol", "no-match"],
 )
 def test_a_bad_entry_names_the_file_and_the_line(tmp_path, old, new, line, words):
     assert old in GOOD

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ DATA_DIR = Path("data") / "api_map"  # relative to the site's docs directory
 FORMAT = 1  # bump when the stored values or the harness change shape
 _FIELDS = ("id", "concept", "pytorch", "tensorflow", "inputs", "same", "differences")
 _OPTIONAL = ("match", "rtol")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ def _entry(located: Located, index: int) -> Entry:
     fields = located.mapping(f"entry {index + 1}")
     ident = fields["id"].text(f"entry {index + 1}: id") if "id" in fields else f"entry {index + 1}"
     what = f"entry {ident!r}"
+    if not _SLUG.fullmatch(ident):
+        raise fields["id"].error(f"{what}: id must be a slug (a-z, 0-9, single hyphens): it is the anchor")
     require_keys(located, {k: v for k, v in fields.items() if k not in _OPTIONAL}, _FIELDS, what)
     inputs = {}
     for name, spec in fields["inputs"].mapping(f"{what}: inputs").items():
@@ -102,8 +106,9 @@ def _entry(located: Located, index: int) -> Entry:
         raise located.error(f"{what}: same: false needs a match (the expressions that do agree)")
     rtol = None
     if "rtol" in fields:
+        node = fields["rtol"].node
         try:
-            rtol = float(fields["rtol"].text(f"{what}: rtol"))
+            rtol = float(node.value if isinstance(node, yaml.ScalarNode) else "")
         except ValueError:
             raise fields["rtol"].error(f"{what}: rtol must be a number") from None
     return Entry(
@@ -113,7 +118,9 @@ def _entry(located: Located, index: int) -> Entry:
         tensorflow=fields["tensorflow"].text(f"{what}: tensorflow"),
         inputs=inputs,
         same=same == "true",
-        differences=tuple(item.text(f"{what}: differences") for item in fields["differences"].items(f"{what}: differences")),
+        differences=tuple(
+            item.text(f"{what}: differences") for item in fields["differences"].items(f"{what}: differences")
+        ),
         match=match,
         rtol=rtol,
         path=located.path,
@@ -153,7 +160,7 @@ def inputs(entry_id, spec):
     rng = np.random.default_rng(seed)
     made = {{}}
     for name, (kind, shape) in spec.items():
-        if kind == "index":  # valid indices along an axis of size shape[-1] + 1
+        if kind == "index":  # 0, 1 or 2: a valid index into any axis of size 3 or more
             made[name] = rng.integers(0, 3, size=shape).astype(np.int64)
         else:
             made[name] = rng.standard_normal(shape).astype(np.float32)
