@@ -315,6 +315,7 @@ def render(checked: list[Checked], found: dict[tuple[str, str], dict]) -> str:
             f"`{name}` {'int64 indices' if kind == 'index' else 'float32'} {shape}"
             for name, (kind, shape) in e.inputs.items()
         )
+        on = f" on {inputs}" if inputs else ""
         lines = [
             f"### {_code(e.pytorch.split('(')[0])} and {_code(e.tensorflow.split('(')[0])}: {e.concept} {{#api-{e.id}}}",
             "",
@@ -329,13 +330,13 @@ def render(checked: list[Checked], found: dict[tuple[str, str], dict]) -> str:
         if e.same:
             verdict = item.plain
             lines.append(
-                f"- **Checked:** same numbers on {inputs}: {verdict.compared} compared, largest "
+                f"- **Checked:** same numbers{on}: {verdict.compared} compared, largest "
                 f"difference {verdict.max_abs:.3g}."
             )
         else:
             a, b = found[(e.id, "pytorch")]["values"]["0"], found[(e.id, "tensorflow")]["values"]["0"]
             lines.append(
-                f"- **Checked:** on {inputs}, the first row's expressions differ "
+                f"- **Checked:**{on}, the first row's expressions differ "
                 f"({_difference(a, b)}); the second row's agree "
                 f"({item.matched.compared} compared, largest difference {item.matched.max_abs:.3g})."
             )
