@@ -3,6 +3,7 @@ missing attribute stops the build, and only entries that changed run again."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 from types import SimpleNamespace
@@ -134,3 +135,18 @@ def test_every_category_of_the_site_loads():
     assert len(ids) == len(set(ids)), "an id repeats across categories: anchors would clash"
     page = (ROOT / "docs" / "api-map" / "index.md").read_text(encoding="utf-8")
     assert all(f'api_map("{path.stem}")' in page for path in files), "a category is not on the page"
+
+
+def test_pitfalls_list_every_differing_default_largest_first(built_site):
+    from conftest import page_html, visible_text
+
+    html = page_html(built_site, "api-map/index.md")
+    table = visible_text(html[html.index('id="pitfalls-largest-first"') : html.index('id="creating-tensors"')])
+    differing = [
+        entry for path in sorted((ROOT / "docs" / apimap.DATA_DIR).glob("*.yml"))
+        for entry in apimap.load(path) if not entry.same
+    ]
+    positions = [table.index(entry.concept) for entry in differing]
+    assert len(set(positions)) == len(differing) >= 8
+    shares = [float(m) for m in re.findall(r"\(([0-9.]+) % of the largest value\)", table)]
+    assert shares == sorted(shares, reverse=True) and shares, shares

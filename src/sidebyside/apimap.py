@@ -344,6 +344,43 @@ def render(checked: list[Checked], found: dict[tuple[str, str], dict]) -> str:
     return "\n\n".join(parts)
 
 
+def _gap(a: dict, b: dict) -> float:
+    """Largest |a - b| relative to the largest |b|; infinite when the shapes differ."""
+    if a["shape"] != b["shape"]:
+        return float("inf")
+    scale = max((abs(y) for y in b["data"]), default=0.0) or 1.0
+    return max((abs(x - y) for x, y in zip(a["data"], b["data"])), default=0.0) / scale
+
+
+def pitfalls() -> str:
+    """Markdown table: every entry whose defaults differ, the largest difference first, with
+    what the difference is and a link to the entry (from the same cached checks)."""
+    from .engine import get_engine
+
+    engine = get_engine()
+    files = sorted((engine.docs_dir / DATA_DIR).glob("*.yml"))
+    entries = [entry for path in files for entry in load(path) if not entry.same]
+    if not entries:
+        raise DataError(engine.docs_dir / DATA_DIR, 1, "no entry says same: false: no pitfall to list")
+    if not engine.execute:
+        return "*Preview build: the differences are measured when the site is built.*"
+    found = values(entries, engine)
+    rows = []
+    for entry in entries:
+        check(entry, found)  # the claim holds, or the build stops here
+        a, b = found[(entry.id, "pytorch")]["values"]["0"], found[(entry.id, "tensorflow")]["values"]["0"]
+        rows.append((_gap(a, b), entry, _difference(a, b)))
+    rows.sort(key=lambda row: -row[0])
+    table = ["| Pitfall | What the defaults do | Measured |", "| --- | --- | --- |"]
+    for gap, entry, shown in rows:
+        percent = gap * 100
+        share = f"{percent:.0f}" if percent >= 10 else f"{percent:.2g}"
+        measured = shown if gap == float("inf") else f"{shown} ({share} % of the largest value)"
+        what = entry.differences[0] if entry.differences else ""
+        table.append(f"| [{entry.concept}](#api-{entry.id}) | {what} | {measured} |")
+    return "\n".join(table)
+
+
 def api_map(category: str) -> str:
     """The page part for ``docs/data/api_map/<category>.yml``: every entry, checked."""
     from .engine import get_engine
