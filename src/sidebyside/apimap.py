@@ -329,9 +329,14 @@ def render(checked: list[Checked], found: dict[tuple[str, str], dict]) -> str:
         lines += [f"- {text}" for text in e.differences]
         if e.same:
             verdict = item.plain
+            a, b = found[(e.id, "pytorch")]["values"]["0"], found[(e.id, "tensorflow")]["values"]["0"]
+            dtypes = (
+                f"both {a['dtype']}" if a["dtype"] == b["dtype"]
+                else f"{a['dtype']} from PyTorch, {b['dtype']} from TensorFlow"
+            )
             lines.append(
                 f"- **Checked:** same numbers{on}: {verdict.compared} compared, largest "
-                f"difference {verdict.max_abs:.3g}."
+                f"difference {verdict.max_abs:.3g}; {dtypes}."
             )
         else:
             a, b = found[(e.id, "pytorch")]["values"]["0"], found[(e.id, "tensorflow")]["values"]["0"]
