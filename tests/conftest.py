@@ -39,6 +39,17 @@ def mkdocs_build(project: Path, site_dir: Path, *args: str, **env: str) -> subpr
     )
 
 
+@pytest.fixture(scope="module")
+def runner():
+    """One Runner per test module, so that each framework is imported once per module (the
+    engine and API-map tests drive it directly; a snippet may set its own, longer timeout)."""
+    from sidebyside.runner import Runner
+
+    shared = Runner(default_timeout=60)
+    yield shared
+    shared.close()
+
+
 @dataclass
 class BuiltSite:
     directory: Path

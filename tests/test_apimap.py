@@ -14,7 +14,6 @@ from conftest import ROOT
 from sidebyside import apimap
 from sidebyside.cache import Cache
 from sidebyside.data import DataError
-from sidebyside.runner import Runner
 
 GOOD = """\
 - id: sum-axis
@@ -42,13 +41,6 @@ def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "map.yml"
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="module")
-def runner():
-    shared = Runner(default_timeout=300)
-    yield shared
-    shared.close()
 
 
 @pytest.fixture

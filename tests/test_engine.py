@@ -27,13 +27,6 @@ from sidebyside.snippets import SnippetError, load_pair
 FIXTURE = Path(__file__).parent / "fixture_site"
 
 
-@pytest.fixture(scope="module")
-def runner():
-    shared = Runner(default_timeout=60)
-    yield shared
-    shared.close()
-
-
 @pytest.fixture
 def project(tmp_path) -> Path:
     root = tmp_path / "project"
