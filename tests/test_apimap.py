@@ -21,7 +21,7 @@ GOOD = """\
   pytorch: torch.sum(x, dim=1)
   tensorflow: tf.reduce_sum(x, axis=1)
   inputs: {x: [3, 4]}
-  same: true
+  check: same
   differences: []
 
 - id: std
@@ -29,7 +29,7 @@ GOOD = """\
   pytorch: torch.std(x)
   tensorflow: tf.math.reduce_std(x)
   inputs: {x: [5, 4]}
-  same: false
+  check: differs
   match:
     pytorch: torch.std(x, correction=0)
     tensorflow: tf.math.reduce_std(x)
@@ -59,16 +59,23 @@ def engine(tmp_path, runner):
 @pytest.mark.parametrize(
     "old, new, line, words",
     [
-        ("  same: true\n", "  same: maybe\n", 6, "same must be true or false"),
+        ("  check: same\n", "  check: maybe\n", 6, "check must be one of same, differs, resolves"),
         ("  inputs: {x: [3, 4]}\n", "  inputs: {x: [3, 0]}\n", 5, "sizes are whole numbers"),
         ("  concept: sum along an axis\n", "", 1, "missing concept"),
         ("- id: std\n", "- id: sum-axis\n", 9, "id already used on line 1"),
         ("- id: std\n", "- id: Std dev\n", 9, "id must be a slug"),
-        ("  same: false\n", "  same: false\n  rtol: lots\n", 15, "rtol must be a number"),
-        ("  match:\n    pytorch: torch.std(x, correction=0)\n    tensorflow: tf.math.reduce_std(x)\n", "", 9,
-         "same: false needs a match"),
+        ("  check: differs\n", "  check: differs\n  rtol: lots\n", 15, "rtol must be a number"),
+        ("  pytorch: torch.sum(x, dim=1)\n", "  pytorch: torch.sum(x, dim=1\n", 3, "never closed"),
+        ("  pytorch: torch.sum(x, dim=1)\n", "  pytorch: |\n    y = x + 1\n    z = y = 2\n", 5,
+         "the last line must be an expression"),
+        ("  pytorch: torch.sum(x, dim=1)\n", "  pytorch: |\n    y = x + 1\n    torch.sum(y, dim=1)\n", 3,
+         "give names:"),
+        ("  check: same\n", "  check: same\n  match: {pytorch: x, tensorflow: x}\n", 7, "match belongs to check: differs"),
+        ("  match:\n    pytorch: torch.std(x, correction=0)\n    tensorflow: tf.math.reduce_std(x)\n", "", 14,
+         "check: differs needs a match"),
     ],
-    ids=["bad-same", "bad-shape", "missing-key", "duplicate-id", "bad-id", "bad-rtol", "no-match"],
+    ids=["bad-check", "bad-shape", "missing-key", "duplicate-id", "bad-id", "bad-rtol", "syntax-error",
+         "block-without-expression", "block-without-names", "match-with-same", "no-match"],
 )
 def test_a_bad_entry_names_the_file_and_the_line(tmp_path, old, new, line, words):
     assert old in GOOD
@@ -105,18 +112,79 @@ def test_both_sides_run_and_only_a_changed_entry_runs_again(tmp_path, engine):
     [
         ("tf.reduce_sum(x, axis=1)", "tf.reduce_sum(x, axis=0)", "the two sides differ"),
         ("torch.sum(x, dim=1)", "torch.summ(x, dim=1)", "pytorch: AttributeError"),
-        ("torch.std(x)", "torch.std(x, correction=0)", "says same: false, but both computed the same"),
+        ("torch.std(x)", "torch.std(x, correction=0)", "says check: differs, but both computed the same"),
     ],
     ids=["wrong-number", "missing-attribute", "not-different"],
 )
-def test_a_claim_that_does_not_hold_stops_the_build_with_file_and_line(tmp_path, engine, old, new, words):
+def test_a_claim_that_does_not_hold_stops_the_build_with_file_and_line(tmp_path, engine, old, new, words, request):
     assert old in GOOD
     path = write(tmp_path, GOOD.replace(old, new, 1))
     with pytest.raises(DataError) as caught:
         checked(path, engine)
     message = str(caught.value)
-    line = 1 if "sum" in old or "reduce_sum" in old else 9
+    line = {"wrong-number": 1, "missing-attribute": 3}.get(request.node.callspec.id, 9)  # raised: its code's line
     assert message.startswith(f"{path}:{line}:") and words in message, message
+
+
+BLOCKS = """\
+- id: lstm-state
+  concept: the last hidden state of a recurrent layer
+  names: {pytorch: torch.nn.RNN, tensorflow: keras.layers.SimpleRNN}
+  pytorch: |
+    rnn = torch.nn.RNN(3, 2, batch_first=True, bias=False)
+    with torch.no_grad():
+        rnn.weight_ih_l0.copy_(w)
+        rnn.weight_hh_l0.copy_(u)
+    rnn(x)[1][0]
+  tensorflow: |
+    rnn = keras.layers.SimpleRNN(2, use_bias=False)
+    rnn.build((2, 4, 3))
+    rnn.set_weights([tf.transpose(w).numpy(), tf.transpose(u).numpy()])
+    rnn(x)
+  inputs: {x: [2, 4, 3], w: [2, 3], u: [2, 2]}
+  check: same
+  differences: []
+
+- id: process-group
+  concept: join a group of training processes
+  pytorch: torch.distributed.init_process_group("nccl")
+  tensorflow: tf.distribute.MultiWorkerMirroredStrategy()
+  check: resolves
+  missing: tensorflow
+  differences: []
+"""
+
+
+def test_blocks_run_as_statements_and_resolves_checks_names_without_running(tmp_path, engine):
+    """A block's statements run and its last line is compared; a `resolves` entry is not run
+    (NCCL does not exist on this machine: running it would raise), only its names are looked up."""
+    path = write(tmp_path, BLOCKS)
+    rnn, group = checked(path, engine)
+    assert rnn.plain.same and rnn.plain.compared == 4  # (batch 2, units 2)
+    assert group.plain is None
+    found = apimap.values(apimap.load(path), engine)
+    page = apimap.render([rnn, group], found)
+    assert '```python title="PyTorch"\nrnn = torch.nn.RNN(3, 2' in page  # blocks keep their lines
+    assert "### `torch.nn.RNN` and `keras.layers.SimpleRNN`: the last hidden state" in page
+    assert "`tf.distribute.MultiWorkerMirroredStrategy` (no direct equivalent)" in page
+    assert "every name resolves in the installed versions (`torch.distributed.init_process_group`" in page
+
+
+@pytest.mark.parametrize(
+    "old, new, line, words",
+    [
+        ("rnn(x)[1][0]", "rnn(x)[1][0].nope", 9, "pytorch: AttributeError"),  # the block's own line
+        ("rnn.set_weights([", "rnn.set_weightz([", 13, "tensorflow: AttributeError"),
+        ("tf.distribute.MultiWorkerMirroredStrategy()", "tf.distribute.MultiWorkerMirrorStrategy()", 22,
+         "tf.distribute.MultiWorkerMirrorStrategy does not exist"),
+    ],
+    ids=["pytorch-block", "tensorflow-block", "unresolved-name"],
+)
+def test_an_error_in_a_block_names_its_line_in_the_file(tmp_path, engine, old, new, line, words):
+    path = write(tmp_path, BLOCKS.replace(old, new, 1))
+    with pytest.raises(DataError) as caught:
+        checked(path, engine)
+    assert str(caught.value).startswith(f"{path}:{line}:") and words in str(caught.value), str(caught.value)
 
 
 def test_every_category_of_the_site_loads():

@@ -1,20 +1,47 @@
-"""The API map: for one concept, the PyTorch and the TensorFlow expression, checked by running both.
+"""The API map: for one concept, the PyTorch and the TensorFlow code, checked by running both.
 
-Entries live in ``docs/data/api_map/<category>.yml`` (the schema is at the top of each file) and
-are read through :mod:`sidebyside.data`, so a bad entry names its file and line. Each entry's
-expressions are evaluated on the same NumPy inputs, once per framework, in the framework's
-worker: all the entries of a build that are not cached yet go into one generated script per
-framework, and each entry's values are then cached under a hash of the entry, the harness and
-the versions, so that editing one entry re-runs that entry only and a warm build runs nothing.
+Entries live in ``docs/data/api_map/<category>.yml`` and are read through :mod:`sidebyside.data`,
+so a bad entry names its file and line. Each file is a list of entries; an entry has these keys:
 
-An entry that raises (a misspelt attribute, a wrong argument) or whose numbers disagree stops the
-build with the data file, the entry's line and both values. Where the two frameworks' defaults
-differ, the entry says ``same: false`` and gives a ``match`` pair that agrees: the build checks
-that the plain pair does differ, and shows by how much.
+``id``
+    a slug, unique in the map: the entry's anchor is ``api-<id>``
+``concept``
+    what the code computes, in a few words
+``pytorch``, ``tensorflow``
+    an expression, or a block of statements whose last line is an expression (names: ``np``,
+    the inputs, and ``torch`` or ``tf`` and ``keras``); the value of that expression is what is
+    compared. Each entry runs in a fresh namespace, in its own empty working directory, with the
+    frameworks' random seeds set to 0 and global state (default dtype, Keras' dtype policy)
+    restored afterwards
+``inputs`` (optional)
+    name -> shape (float32, standard normal) or ``{index: shape}`` (int64 in 0..2), made with
+    NumPy from a seed derived from the id: the same arrays on both sides
+``check``
+    ``same``: the two values agree; ``differs``: the defaults differ, the plain code must give
+    different values and ``match`` (``{pytorch: ..., tensorflow: ...}``) must agree;
+    ``resolves``: nothing comparable runs on one machine (distributed launch, devices), so the
+    build checks that every ``torch.…``, ``tf.…`` and ``keras.…`` name the code uses exists
+``differences``
+    what a porter must know (a list, may be empty)
+``names`` (optional; needed for a block)
+    ``{pytorch: ..., tensorflow: ...}``: the API names the heading shows (and search finds)
+``missing`` (optional)
+    ``pytorch`` or ``tensorflow``: that side has no direct equivalent, its code is what to do instead
+``rtol`` (optional)
+    relative tolerance (default 1e-5), with the reason in ``differences``
+
+Each entry's code is evaluated once per framework in the framework's worker: all the entries
+of a build that are not cached yet go into one generated script per framework, and each entry's
+values are then cached under a hash of the entry, the harness and the versions, so that editing
+one entry re-runs that entry only and a warm build runs nothing.
+
+Code that raises, names that do not resolve, or numbers that contradict the entry's ``check``
+stop the build with the data file, the line and both values.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import re
@@ -31,10 +58,12 @@ from .data import DataError, Located, load_yaml, require_keys
 from .snippets import FRAMEWORKS, Options, Snippet
 
 DATA_DIR = Path("data") / "api_map"  # relative to the site's docs directory
-FORMAT = 1  # bump when the stored values or the harness change shape
-_FIELDS = ("id", "concept", "pytorch", "tensorflow", "inputs", "same", "differences")
-_OPTIONAL = ("match", "rtol")
+FORMAT = 2  # bump when the stored values or the harness change shape
+CHECKS = ("same", "differs", "resolves")
+_FIELDS = ("id", "concept", "pytorch", "tensorflow", "check", "differences")
+_OPTIONAL = ("inputs", "match", "names", "missing", "rtol")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_ROOTS = {"pytorch": ("torch",), "tensorflow": ("tf", "keras")}
 
 
 @dataclass(frozen=True)
@@ -44,22 +73,32 @@ class Entry:
     pytorch: str
     tensorflow: str
     inputs: dict[str, tuple[str, tuple[int, ...]]]  # name -> (kind, shape): float or index
-    same: bool
+    check: str  # one of CHECKS
     differences: tuple[str, ...]
     match: tuple[str, str] | None  # (pytorch, tensorflow) that agree where defaults differ
+    names: tuple[str, str]  # what the heading shows for each side
+    missing: str | None  # the framework without a direct equivalent
     rtol: float | None
     path: Path
     line: int
+    starts: tuple[tuple[int, int], ...] = ()  # file line of each code, per framework: (plain, match)
+
+    @property
+    def same(self) -> bool:
+        return self.check == "same"
+
+    def code(self, framework: str) -> str:
+        return self.pytorch if framework == "pytorch" else self.tensorflow
 
     def expressions(self, framework: str) -> list[str]:
-        plain = self.pytorch if framework == "pytorch" else self.tensorflow
         matched = [self.match[0 if framework == "pytorch" else 1]] if self.match else []
-        return [plain, *matched]
+        return [self.code(framework), *matched]
 
     def material(self) -> dict:
         return {
             "inputs": {name: [kind, list(shape)] for name, (kind, shape) in self.inputs.items()},
-            "pytorch": self.pytorch, "tensorflow": self.tensorflow, "match": self.match, "id": self.id,
+            "pytorch": self.pytorch, "tensorflow": self.tensorflow, "match": self.match,
+            "check": self.check, "id": self.id,
         }
 
 
@@ -76,6 +115,52 @@ def _shape(located: Located, what: str) -> tuple[int, ...]:
     return tuple(shape)
 
 
+def _start(located: Located) -> int:
+    """The file line of a code value's first line (a block starts under its key)."""
+    return located.line + (1 if located.node.style in ("|", ">") else 0)
+
+
+def _read_code(located: Located, what: str, check: str) -> str:
+    """Python code as written (a block keeps its lines); it must parse, and where values are
+    compared its last statement must be an expression. Errors name the line inside the file."""
+    node = located.node
+    if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str" or not node.value.strip():
+        raise located.error(f"{what} must be Python code (text)")
+    block = node.style in ("|", ">")
+    code = node.value.rstrip("\n") if block else " ".join(node.value.split())
+    first = _start(located)
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as error:
+        raise DataError(located.path, first + (error.lineno or 1) - 1, f"{what}: {error.msg}") from None
+    if check != "resolves" and not isinstance(tree.body[-1], ast.Expr):
+        raise DataError(
+            located.path, first + tree.body[-1].lineno - 1,
+            f"{what}: the last line must be an expression: its value is what the check compares",
+        )
+    return code
+
+
+def _names_in(code: str, roots: tuple[str, ...]) -> list[str]:
+    """Every dotted name rooted in one of ``roots`` (``torch.nn.GRU``), longest form, in order."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Attribute):
+            parts, inner = [node.attr], node.value
+            while isinstance(inner, ast.Attribute):
+                parts.append(inner.attr)
+                inner = inner.value
+            if isinstance(inner, ast.Name) and inner.id in roots:
+                found.append(".".join([inner.id, *reversed(parts)]))
+    longest = [n for n in found if not any(o != n and o.startswith(n + ".") for o in found)]
+    return list(dict.fromkeys(longest))
+
+
+def _label(code: str, framework: str) -> str:
+    """The heading's name for one-line code: what it calls (``torch.gather``), else the code."""
+    return code.split("(")[0] if "\n" not in code else ""
+
+
 def _entry(located: Located, index: int) -> Entry:
     fields = located.mapping(f"entry {index + 1}")
     ident = fields["id"].text(f"entry {index + 1}: id") if "id" in fields else f"entry {index + 1}"
@@ -83,27 +168,47 @@ def _entry(located: Located, index: int) -> Entry:
     if not _SLUG.fullmatch(ident):
         raise fields["id"].error(f"{what}: id must be a slug (a-z, 0-9, single hyphens): it is the anchor")
     require_keys(located, {k: v for k, v in fields.items() if k not in _OPTIONAL}, _FIELDS, what)
+    check = fields["check"].node.value if isinstance(fields["check"].node, yaml.ScalarNode) else ""
+    if check not in CHECKS:
+        raise fields["check"].error(f"{what}: check must be one of {', '.join(CHECKS)}, got {check!r}")
     inputs = {}
-    for name, spec in fields["inputs"].mapping(f"{what}: inputs").items():
-        if not name.isidentifier():
-            raise spec.error(f"{what}: input name {name!r} is not a Python name")
-        kind, shape_node = "float", spec
-        if isinstance(spec.node, yaml.MappingNode):  # {index: [shape]}: integers for indexing
-            parts = spec.mapping(f"{what}: input {name}")
-            require_keys(spec, parts, ("index",), f"{what}: input {name}")
-            kind, shape_node = "index", parts["index"]
-        inputs[name] = (kind, _shape(shape_node, f"{what}: input {name}"))
-    same_node = fields["same"].node
-    same = same_node.value if isinstance(same_node, yaml.ScalarNode) else ""
-    if same not in ("true", "false"):
-        raise fields["same"].error(f"{what}: same must be true or false, got {same!r}")
+    if "inputs" in fields:
+        for name, spec in fields["inputs"].mapping(f"{what}: inputs").items():
+            if not name.isidentifier():
+                raise spec.error(f"{what}: input name {name!r} is not a Python name")
+            kind, shape_node = "float", spec
+            if isinstance(spec.node, yaml.MappingNode):  # {index: [shape]}: integers for indexing
+                parts = spec.mapping(f"{what}: input {name}")
+                require_keys(spec, parts, ("index",), f"{what}: input {name}")
+                kind, shape_node = "index", parts["index"]
+            inputs[name] = (kind, _shape(shape_node, f"{what}: input {name}"))
+    code = {fw: _read_code(fields[fw], f"{what}: {fw}", check) for fw in FRAMEWORKS}
     match = None
     if "match" in fields:
+        if check != "differs":
+            raise fields["match"].error(f"{what}: match belongs to check: differs (the code that does agree)")
         parts = fields["match"].mapping(f"{what}: match")
-        require_keys(fields["match"], parts, ("pytorch", "tensorflow"), f"{what}: match")
-        match = (parts["pytorch"].text(f"{what}: match"), parts["tensorflow"].text(f"{what}: match"))
-    if same == "false" and match is None:
-        raise located.error(f"{what}: same: false needs a match (the expressions that do agree)")
+        require_keys(fields["match"], parts, tuple(FRAMEWORKS), f"{what}: match")
+        match = tuple(_read_code(parts[fw], f"{what}: match: {fw}", check) for fw in FRAMEWORKS)
+    if check == "differs" and match is None:
+        raise fields["check"].error(f"{what}: check: differs needs a match (the code that does agree)")
+    if check == "resolves":
+        for fw in FRAMEWORKS:
+            if not _names_in(code[fw], _ROOTS[fw]):
+                raise fields[fw].error(f"{what}: {fw}: check: resolves needs at least one {'/'.join(_ROOTS[fw])} name")
+    labels = {fw: _label(code[fw], fw) for fw in FRAMEWORKS}
+    if "names" in fields:
+        parts = fields["names"].mapping(f"{what}: names")
+        require_keys(fields["names"], parts, tuple(FRAMEWORKS), f"{what}: names")
+        labels = {fw: parts[fw].text(f"{what}: names: {fw}") for fw in FRAMEWORKS}
+    for fw, label in labels.items():
+        if not label:
+            raise fields[fw].error(f"{what}: {fw} is a block: give names: {{pytorch: ..., tensorflow: ...}} for the heading")
+    missing = None
+    if "missing" in fields:
+        missing = fields["missing"].text(f"{what}: missing")
+        if missing not in FRAMEWORKS:
+            raise fields["missing"].error(f"{what}: missing must be pytorch or tensorflow, got {missing!r}")
     rtol = None
     if "rtol" in fields:
         node = fields["rtol"].node
@@ -114,17 +219,22 @@ def _entry(located: Located, index: int) -> Entry:
     return Entry(
         id=ident,
         concept=fields["concept"].text(f"{what}: concept"),
-        pytorch=fields["pytorch"].text(f"{what}: pytorch"),
-        tensorflow=fields["tensorflow"].text(f"{what}: tensorflow"),
+        pytorch=code["pytorch"],
+        tensorflow=code["tensorflow"],
         inputs=inputs,
-        same=same == "true",
+        check=check,
         differences=tuple(
             item.text(f"{what}: differences") for item in fields["differences"].items(f"{what}: differences")
         ),
         match=match,
+        names=(labels["pytorch"], labels["tensorflow"]),
+        missing=missing,
         rtol=rtol,
         path=located.path,
         line=located.line,
+        starts=tuple(
+            (_start(fields[fw]), _start(fields["match"].mapping("match")[fw]) if match else 0) for fw in FRAMEWORKS
+        ),
     )
 
 
@@ -142,13 +252,26 @@ def load(path: Path | str) -> list[Entry]:
     return entries
 
 
+def files(docs_dir: Path) -> list[Path]:
+    """Every category file of the map, in name order."""
+    return sorted((docs_dir / DATA_DIR).glob("*.yml"))
+
+
 # -- Checking: every uncached entry, one generated script per framework --------------------------
 
 # The harness each framework's worker runs: the same NumPy inputs for an entry on both sides
-# (seeded from the entry's id), converted to the framework's tensors; each expression's value
-# back as NumPy. An expression that raises is recorded, not fatal to the batch.
+# (seeded from the entry's id), converted to the framework's tensors; each piece of code's value
+# back as NumPy. Each entry gets a fresh namespace and an empty working directory, the
+# framework's seeds set to 0, and global state put back afterwards. Code that raises is
+# recorded with its line, not fatal to the batch.
 _HARNESS = """\
+import ast
 import hashlib
+import importlib
+import os
+import tempfile
+import traceback
+
 import numpy as np
 {imports}
 
@@ -167,26 +290,75 @@ def inputs(entry_id, spec):
     return made
 
 
+def evaluate(code, scope):
+    tree = ast.parse(code)
+    last = tree.body.pop()
+    exec(compile(tree, "<code>", "exec"), scope)
+    return eval(compile(ast.Expression(last.value), "<code>", "eval"), scope)
+
+
+def resolve(name):
+    root, *parts = name.split(".")
+    value, path = {names}[root], {modules}[root]
+    for part in parts:
+        path = f"{{path}}.{{part}}"
+        try:
+            value = getattr(value, part)
+        except AttributeError:
+            try:
+                value = importlib.import_module(path)
+            except ImportError:
+                raise AttributeError(f"{{name}} does not exist: no {{part!r}} in {{path.rsplit('.', 1)[0]}}") from None
+    return name
+
+
+def plain(value):
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {{str(k): plain(v) for k, v in value.items()}}
+    return {to_numpy}
+
+
 result = {{}}
-for entry_id, expressions, spec in ENTRIES:
+home = os.getcwd()
+for entry_id, codes, spec, names in ENTRIES:
     scope = {{"np": np, **{names}}}
     scope.update({{k: {convert} for k, v in inputs(entry_id, spec).items()}})
-    values = {{}}
-    try:
-        for number, expression in enumerate(expressions):
-            value = eval(expression, scope)
-            values[str(number)] = np.asarray({to_numpy})
-        result[entry_id] = {{"values": values}}
-    except Exception as error:  # reported with the entry's file and line
-        result[entry_id] = {{"error": f"{{type(error).__name__}}: {{error}}"}}
+    values, number = {{}}, 0
+    with tempfile.TemporaryDirectory() as place:
+        os.chdir(place)
+        try:
+            {seed}
+            if names:  # check: resolves
+                values["0"] = " ".join(resolve(name) for name in names)
+            for number, code in enumerate(codes if not names else []):
+                values[str(number)] = plain(evaluate(code, scope))
+            result[entry_id] = {{"values": values}}
+        except Exception as error:  # reported with the entry's file and line
+            lines = [f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename == "<code>"]
+            result[entry_id] = {{"error": f"{{type(error).__name__}}: {{error}}", "code": number,
+                                "line": lines[-1] if lines else 0}}
+        finally:
+            os.chdir(home)
+            {restore}
 """
 _SIDES = {
-    "pytorch": dict(imports="import torch", names='{"torch": torch}', convert="torch.from_numpy(v)",
-                    to_numpy="value.detach().numpy() if hasattr(value, 'detach') else value"),
-    "tensorflow": dict(imports="import keras\nimport tensorflow as tf", names='{"tf": tf, "keras": keras}',
-                       convert="tf.constant(v)", to_numpy="value.numpy() if hasattr(value, 'numpy') else value"),
+    "pytorch": dict(
+        imports="import torch", names='{"torch": torch}', modules='{"torch": "torch"}',
+        convert="torch.from_numpy(v)", seed="torch.manual_seed(0)",
+        restore="torch.set_default_dtype(torch.float32); torch.set_grad_enabled(True)",
+        to_numpy="value.detach().numpy() if hasattr(value, 'detach') else np.asarray(value)",
+    ),
+    "tensorflow": dict(
+        imports="import keras\nimport tensorflow as tf", names='{"tf": tf, "keras": keras}',
+        modules='{"tf": "tensorflow", "keras": "keras"}', convert="tf.constant(v)",
+        seed="keras.utils.set_random_seed(0)",
+        restore='keras.mixed_precision.set_global_policy("float32"); tf.config.run_functions_eagerly(False)',
+        to_numpy="np.asarray(value.numpy() if hasattr(value, 'numpy') else value)",
+    ),
 }
-_HARNESS_HASH = hashlib.sha256(_HARNESS.encode()).hexdigest()
+_HARNESS_HASH = hashlib.sha256((_HARNESS + json.dumps(_SIDES, sort_keys=True)).encode()).hexdigest()
 
 
 def _key(entry: Entry, framework: str) -> str:
@@ -232,7 +404,11 @@ def values(entries: list[Entry], engine) -> dict[tuple[str, str], dict]:
         batches = []
         for framework, todo in missing.items():
             source = _HARNESS.format(
-                entries=[(e.id, e.expressions(framework), e.material()["inputs"]) for e in todo],
+                entries=[
+                    (e.id, e.expressions(framework), e.material()["inputs"],
+                     _names_in(e.code(framework), _ROOTS[framework]) if e.check == "resolves" else [])
+                    for e in todo
+                ],
                 **_SIDES[framework],
             )
             path = Path(home) / f"api_map_{framework}.py"
@@ -248,11 +424,22 @@ def values(entries: list[Entry], engine) -> dict[tuple[str, str], dict]:
         for entry in todo:
             value = outcome.result["items"][entry.id]["items"]
             if "error" in value:
-                raise DataError(entry.path, entry.line, f"entry {entry.id!r}: {framework}: {value['error']['value']}")
+                raise _raised(entry, framework, value)
             stored = {"values": value["values"]["items"], "versions": outcome.versions}
             _store(engine.cache.directory, _key(entry, framework), stored)
             found[(entry.id, framework)] = stored
     return found
+
+
+def _raised(entry: Entry, framework: str, value: dict) -> DataError:
+    """The DataError for code that raised: the entry's line, and the line inside its code."""
+    message = value["error"]["value"]
+    number = int(value["code"]["data"][0])
+    line = int(value["line"]["data"][0])
+    which = framework if number == 0 else f"match: {framework}"
+    start = entry.starts[list(FRAMEWORKS).index(framework)][number] if entry.starts else 0
+    at = start + line - 1 if start and line else start or entry.line  # resolves: the code's line
+    return DataError(entry.path, at, f"entry {entry.id!r}: {which}: {message}")
 
 
 @dataclass(frozen=True)
@@ -263,10 +450,37 @@ class Checked:
     versions: dict[str, str]
 
 
+def _leaves(value: dict) -> list[dict]:
+    """The arrays inside an encoded value (lists and dicts of arrays), in order."""
+    if value["kind"] == "array":
+        return [value]
+    if value["kind"] == "list":
+        return [leaf for item in value["items"] for leaf in _leaves(item)]
+    if value["kind"] == "dict":
+        return [leaf for key in sorted(value["items"]) for leaf in _leaves(value["items"][key])]
+    return []
+
+
+def _shapes(value: dict) -> str:
+    shapes = [tuple(leaf["shape"]) for leaf in _leaves(value)]
+    return str(shapes[0]) if len(shapes) == 1 else " + ".join(map(str, shapes)) or "no array"
+
+
+def _numbers(value: dict) -> list[float]:
+    return [x for leaf in _leaves(value) for x in leaf["data"]]
+
+
+def _dtypes(value: dict) -> str:
+    return "/".join(dict.fromkeys(leaf["dtype"] for leaf in _leaves(value))) or "text"
+
+
 def check(entry: Entry, found: dict[tuple[str, str], dict]) -> Checked:
     """Compare what the two sides computed; DataError (file:line, both values) if the entry's
-    claim does not hold: different numbers where it says same, equal ones where it says not."""
+    claim does not hold: different numbers where it says same, equal ones where it differs."""
     pt, tf_ = found[(entry.id, "pytorch")], found[(entry.id, "tensorflow")]
+    versions = {**tf_["versions"], **pt["versions"]}
+    if entry.check == "resolves":  # the harness resolved every name, or raised
+        return Checked(entry, None, None, versions)
     rtol = DEFAULT_RTOL if entry.rtol is None else entry.rtol
 
     def verdict(number: str):
@@ -274,29 +488,34 @@ def check(entry: Entry, found: dict[tuple[str, str], dict]) -> Checked:
 
     def shown(number: str) -> str:
         a, b = pt["values"][number], tf_["values"][number]
-        return (
-            f"PyTorch {tuple(a['shape'])} {a['data'][:6]} vs "
-            f"TensorFlow {tuple(b['shape'])} {b['data'][:6]}"
-        )
+        return f"PyTorch {_shapes(a)} {_numbers(a)[:6]} vs TensorFlow {_shapes(b)} {_numbers(b)[:6]}"
 
     plain = verdict("0")
     matched = verdict("1") if entry.match else None
-    if entry.same and not plain.same:
+    if entry.check == "same" and not plain.same:
         raise DataError(entry.path, entry.line, f"entry {entry.id!r}: the two sides differ: {plain.problem}; {shown('0')}")
-    if not entry.same:
+    if entry.check == "differs":
         if plain.same:
-            raise DataError(entry.path, entry.line, f"entry {entry.id!r} says same: false, but both computed the same numbers: {shown('0')}")
+            raise DataError(entry.path, entry.line, f"entry {entry.id!r} says check: differs, but both computed the same numbers: {shown('0')}")
         if not matched.same:
             raise DataError(entry.path, entry.line, f"entry {entry.id!r}: the match pair differs: {matched.problem}; {shown('1')}")
-    versions = {**tf_["versions"], **pt["versions"]}
     return Checked(entry, plain, matched, versions)
 
 
+def _gap(a: dict, b: dict) -> float:
+    """Largest |a - b| relative to the largest |b|; infinite when the shapes differ."""
+    if [leaf["shape"] for leaf in _leaves(a)] != [leaf["shape"] for leaf in _leaves(b)]:
+        return float("inf")
+    x, y = _numbers(a), _numbers(b)
+    scale = max((abs(v) for v in y), default=0.0) or 1.0
+    return max((abs(p - q) for p, q in zip(x, y)), default=0.0) / scale
+
+
 def _difference(a: dict, b: dict) -> str:
-    """How two encoded arrays differ, for the line of an entry whose defaults differ."""
-    if a["shape"] != b["shape"]:
-        return f"shapes {tuple(a['shape'])} and {tuple(b['shape'])}"
-    gap = max((abs(x - y) for x, y in zip(a["data"], b["data"])), default=0.0)
+    """How two encoded values differ, for the line of an entry whose defaults differ."""
+    if _gap(a, b) == float("inf"):
+        return f"shapes {_shapes(a)} and {_shapes(b)}"
+    gap = max((abs(p - q) for p, q in zip(_numbers(a), _numbers(b))), default=0.0)
     return f"largest difference {gap:.3g}"
 
 
@@ -305,56 +524,89 @@ def _code(text: str) -> str:
     return f"{ticks}{text}{ticks}".replace("|", "\\|")
 
 
+def _fence(code: str, title: str) -> str:
+    return f'```python title="{title}"\n{code}\n```'
+
+
+def _code_rows(e: Entry) -> list[str]:
+    """Both sides' code: a table row each for one-liners, titled blocks side by side otherwise."""
+    rows = [(e.pytorch, e.tensorflow)] + ([e.match] if e.match else [])
+    if not any("\n" in code for row in rows for code in row):
+        table = ["| PyTorch | TensorFlow |", "| --- | --- |"]
+        return table + [f"| {_code(pt)} | {_code(tf_)} |" for pt, tf_ in rows]
+    blocks = []
+    for number, (pt, tf_) in enumerate(rows):
+        suffix = "" if number == 0 else ", matching"
+        blocks += [
+            '<div class="sbs-api-code" markdown>', "",
+            _fence(pt, f"PyTorch{suffix}"), "", _fence(tf_, f"TensorFlow{suffix}"), "", "</div>", "",
+        ]
+    return blocks[:-1]
+
+
+def _checked_line(item: Checked, found: dict[tuple[str, str], dict]) -> str:
+    e = item.entry
+    if e.check == "resolves":
+        names = [name for fw in FRAMEWORKS for name in _names_in(e.code(fw), _ROOTS[fw])]
+        return (
+            f"- **Checked:** every name resolves in the installed versions "
+            f"({', '.join(_code(n) for n in names)}); this code is not run on the build machine."
+        )
+    inputs = ", ".join(
+        f"`{name}` {'int64 indices' if kind == 'index' else 'float32'} {shape}"
+        for name, (kind, shape) in e.inputs.items()
+    )
+    on = f" on {inputs}" if inputs else ""
+    a, b = found[(e.id, "pytorch")]["values"]["0"], found[(e.id, "tensorflow")]["values"]["0"]
+    if e.check == "same":
+        da, db = _dtypes(a), _dtypes(b)
+        dtypes = f"both {da}" if da == db else f"{da} from PyTorch, {db} from TensorFlow"
+        return (
+            f"- **Checked:** same numbers{on}: {item.plain.compared} compared, largest "
+            f"difference {item.plain.max_abs:.3g}; {dtypes}."
+        )
+    first, second = ("first row's expressions", "second row's") if "\n" not in e.pytorch + e.tensorflow else ("first pair of blocks", "matching pair's")
+    return (
+        f"- **Checked:**{on}, the {first} differ ({_difference(a, b)}); the {second} agree "
+        f"({item.matched.compared} compared, largest difference {item.matched.max_abs:.3g})."
+    )
+
+
+def summary(item: Checked, found: dict[tuple[str, str], dict]) -> str:
+    """One line for the command line: the entry's check line without its Markdown."""
+    return re.sub(r"\*\*|`", "", _checked_line(item, found))[2:]
+
+
 def render(checked: list[Checked], found: dict[tuple[str, str], dict]) -> str:
-    """Markdown: a heading per entry (its anchor is api-<id>), both expressions, what differs and
+    """Markdown: an entry per concept, each in its own block (the page's filter hides whole
+    entries): a heading (anchor api-<id>) with both names, both sides' code, what differs and
     the result of the check."""
     parts = []
     for item in checked:
         e = item.entry
-        inputs = ", ".join(
-            f"`{name}` {'int64 indices' if kind == 'index' else 'float32'} {shape}"
-            for name, (kind, shape) in e.inputs.items()
+        pt_name, tf_name = (
+            _code(name) + (" (no direct equivalent)" if e.missing == fw else "")
+            for name, fw in zip(e.names, FRAMEWORKS)
         )
-        on = f" on {inputs}" if inputs else ""
         lines = [
-            f"### {_code(e.pytorch.split('(')[0])} and {_code(e.tensorflow.split('(')[0])}: {e.concept} {{#api-{e.id}}}",
-            "",
-            "| PyTorch | TensorFlow |",
-            "| --- | --- |",
-            f"| {_code(e.pytorch)} | {_code(e.tensorflow)} |",
+            '<div class="sbs-api-entry" markdown>', "",
+            f"### {pt_name} and {tf_name}: {e.concept} {{#api-{e.id}}}", "",
+            *_code_rows(e), "",
         ]
-        if e.match:
-            lines.append(f"| {_code(e.match[0])} | {_code(e.match[1])} |")
-        lines.append("")
+        if e.missing:
+            other = FRAMEWORKS["tensorflow" if e.missing == "pytorch" else "pytorch"].label
+            lines.append(
+                f"- **No direct equivalent in {FRAMEWORKS[e.missing].label}:** its code above is "
+                f"what to write instead of {other}'s call."
+            )
         lines += [f"- {text}" for text in e.differences]
-        if e.same:
-            verdict = item.plain
-            a, b = found[(e.id, "pytorch")]["values"]["0"], found[(e.id, "tensorflow")]["values"]["0"]
-            dtypes = (
-                f"both {a['dtype']}" if a["dtype"] == b["dtype"]
-                else f"{a['dtype']} from PyTorch, {b['dtype']} from TensorFlow"
-            )
-            lines.append(
-                f"- **Checked:** same numbers{on}: {verdict.compared} compared, largest "
-                f"difference {verdict.max_abs:.3g}; {dtypes}."
-            )
-        else:
-            a, b = found[(e.id, "pytorch")]["values"]["0"], found[(e.id, "tensorflow")]["values"]["0"]
-            lines.append(
-                f"- **Checked:**{on}, the first row's expressions differ "
-                f"({_difference(a, b)}); the second row's agree "
-                f"({item.matched.compared} compared, largest difference {item.matched.max_abs:.3g})."
-            )
+        lines += [_checked_line(item, found), "", "</div>"]
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
 
 
-def _gap(a: dict, b: dict) -> float:
-    """Largest |a - b| relative to the largest |b|; infinite when the shapes differ."""
-    if a["shape"] != b["shape"]:
-        return float("inf")
-    scale = max((abs(y) for y in b["data"]), default=0.0) or 1.0
-    return max((abs(x - y) for x, y in zip(a["data"], b["data"])), default=0.0) / scale
+def _all_entries(engine) -> list[Entry]:
+    return [entry for path in files(engine.docs_dir) for entry in load(path)]
 
 
 def pitfalls() -> str:
@@ -363,10 +615,9 @@ def pitfalls() -> str:
     from .engine import get_engine
 
     engine = get_engine()
-    files = sorted((engine.docs_dir / DATA_DIR).glob("*.yml"))
-    entries = [entry for path in files for entry in load(path) if not entry.same]
+    entries = [entry for entry in _all_entries(engine) if entry.check == "differs"]
     if not entries:
-        raise DataError(engine.docs_dir / DATA_DIR, 1, "no entry says same: false: no pitfall to list")
+        raise DataError(engine.docs_dir / DATA_DIR, 1, "no entry says check: differs: no pitfall to list")
     if not engine.execute:
         return "*Preview build: the differences are measured when the site is built.*"
     found = values(entries, engine)

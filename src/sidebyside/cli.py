@@ -3,6 +3,7 @@
     python -m sidebyside run graphs/eager      # run (or read from cache) and print both sides
     python -m sidebyside run graphs/eager --fresh-cache
     python -m sidebyside list                  # every pair and the pages that name it
+    python -m sidebyside api-map [FILE ...]    # check API-map entries (default: all), print each
     python -m sidebyside cache                 # where the cache lives and how big it is
     python -m sidebyside clear-cache
 """
@@ -52,6 +53,23 @@ def _run(engine: Engine, name: str, fresh_cache: bool) -> int:
     return 0
 
 
+def _api_map(engine: Engine, paths: list[Path]) -> int:
+    from . import apimap
+    from .data import DataError
+
+    try:
+        for path in paths or apimap.files(engine.docs_dir):
+            entries = apimap.load(path)
+            found = apimap.values(entries, engine)
+            for entry in entries:
+                item = apimap.check(entry, found)
+                print(f"{path}:{entry.line}: {entry.id}: {apimap.summary(item, found)}")
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sidebyside", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: .)")
@@ -60,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("pair", help="pair name, like graphs/eager")
     run.add_argument("--fresh-cache", action="store_true", help="ignore cached results, run again")
     sub.add_parser("list", help="list every referenced pair and where")
+    check_map = sub.add_parser("api-map", help="check API-map entries and print each one's result")
+    check_map.add_argument("files", nargs="*", type=Path, help="category files (default: every one)")
     sub.add_parser("cache", help="print where the cache lives")
     sub.add_parser("clear-cache", help="delete every cached result")
     args = parser.parse_args(argv)
@@ -68,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(engine, args.pair, args.fresh_cache)
+        if args.command == "api-map":
+            return _api_map(engine, args.files)
         if args.command == "list":
             for ref in scan_references(engine.docs_dir):
                 print(f"{ref.name:40} docs/{ref.page}:{ref.line}")
