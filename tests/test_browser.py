@@ -304,3 +304,52 @@ def test_search_lands_on_the_api_map_entry(site, new_page, name, entry):
     """A porter types an API name: the API map's entry, at its own anchor, is among the first three."""
     links = search_result_links(site, new_page, name)
     assert urljoin(site.base, f"api-map/#api-{entry}") in links[:3], links[:5]
+
+
+# -- The API map's filter box -----------------------------------------------------------------
+
+
+def visible_entries(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".sbs-api-entry", "els => els.filter(el => el.offsetParent !== null).map(el => el.querySelector('h3').id)"
+    )
+
+
+@pytest.mark.parametrize("instant", [False, True], ids=["loaded", "instant-navigation"])
+def test_the_api_map_filter_narrows_the_entries_by_keyboard(site, new_page, instant):
+    """Typing narrows the entries to those holding every word; Escape brings the map back. The box
+    also works when Material's instant navigation brings the reader to the page."""
+    context, page = new_page(WIDE)
+    if instant:
+        serve_sitemap_for_this_origin(site, context)
+        page.goto(site.base + "index.html", wait_until="networkidle")
+        page.locator(".md-nav a[href$='api-map/']").first.click()
+        page.wait_for_url("**/api-map/", timeout=TIMEOUT_MS)
+    else:
+        page.goto(site.base + "api-map/", wait_until="networkidle")
+    box = page.get_by_label("Filter the map")
+    box.wait_for(state="visible")
+    everything = visible_entries(page)
+    assert len(everything) == page.locator(".sbs-api-entry").count() >= 80
+    box.focus()
+    page.keyboard.type("gather", delay=10)
+    found = visible_entries(page)
+    assert 0 < len(found) < len(everything)
+    assert all("gather" in page.locator(f"#{i}").locator("xpath=..").inner_text().lower() for i in found)
+    status = page.locator("#sbs-api-filter-status")
+    assert status.inner_text() == f"{len(found)} of {len(everything)} entries match \u201cgather\u201d"
+    assert status.get_attribute("aria-live") == "polite"
+    # A category without a match is hidden with its heading; the pitfalls summary too.
+    assert not page.locator("#linear-algebra").is_visible() and not page.locator("#pitfalls-largest-first").is_visible()
+    page.keyboard.type(" nd", delay=10)  # every word must match
+    assert visible_entries(page) == ["api-gather-nd"]
+    page.keyboard.press("Escape")
+    assert box.input_value() == "" and visible_entries(page) == everything
+    assert page.locator("#pitfalls-largest-first").is_visible()
+
+
+def test_without_javascript_the_whole_api_map_is_there_and_no_dead_box(site, new_page):
+    context, page = new_page(WIDE, java_script_enabled=False)
+    page.goto(site.base + "api-map/")
+    assert page.locator(".sbs-api-entry:visible").count() == page.locator(".sbs-api-entry").count() >= 80
+    assert not page.locator("form.sbs-api-filter").is_visible()

@@ -63,6 +63,19 @@ def test_ids_are_unique_on_every_page(built_site):
     assert not duplicates
 
 
+def test_no_paragraph_wraps_a_block(built_site):
+    """A <p> that opens with a block element is invalid HTML (the browser closes it early and
+    leaves an empty paragraph): raw HTML inside tabs and markdown-exec output with headings did
+    this to every pair's footer and to the API map's sections."""
+    wrapped = re.compile(r"<p>\s*<(?:p|div|h[1-6]|ul|ol|table|pre)[\s>]")
+    offenders = {
+        str(path.relative_to(built_site.directory)): len(found)
+        for path in built_site.directory.rglob("*.html")
+        if (found := wrapped.findall(path.read_text(encoding="utf-8")))
+    }
+    assert not offenders
+
+
 def test_home_page_shows_the_versions_the_snippets_ran_with(built_site):
     text = page_html(built_site, "index.md")
     for distribution in ("torch", "keras", "mkdocs-material", "markdown-exec"):

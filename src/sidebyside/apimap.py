@@ -605,6 +605,26 @@ def render(checked: list[Checked], found: dict[tuple[str, str], dict]) -> str:
     return "\n\n".join(parts)
 
 
+# The page's filter box: hidden until docs/assets/apimap.js shows it (without JavaScript the
+# whole map is there and no box that does nothing). The script tag sits in the content because
+# Material's instant navigation runs content scripts on each visit; the map is at api-map/.
+_FILTER = """\
+<form class="sbs-api-filter" role="search" hidden>
+<label for="sbs-api-filter-input">Filter the map</label>
+<input id="sbs-api-filter-input" type="search" autocomplete="off" spellcheck="false"
+ placeholder="torch.gather, GradientTape, channels_last …" aria-describedby="sbs-api-filter-status">
+<p id="sbs-api-filter-status" aria-live="polite">{count} entries</p>
+</form>
+<script src="../assets/apimap.js"></script>"""
+
+
+def filter_box() -> str:
+    """HTML: the filter box over the whole map (with the number of entries it filters)."""
+    from .engine import get_engine
+
+    return _FILTER.format(count=len(_all_entries(get_engine())))
+
+
 def _all_entries(engine) -> list[Entry]:
     return [entry for path in files(engine.docs_dir) for entry in load(path)]
 
@@ -649,9 +669,8 @@ def api_map(category: str) -> str:
     found = values(entries, engine)
     checked = [check(entry, found) for entry in entries]
     versions = checked[0].versions
-    footer = (
-        f"{len(checked)} entries, each evaluated on the same NumPy inputs by "
-        f"torch {versions.get('torch', '?')} and tensorflow {versions.get('tensorflow', '?')} "
-        f"(keras {versions.get('keras', '?')}) when this page was built."
+    opening = (
+        f"{len(checked)} entries, each run by torch {versions.get('torch', '?')} and tensorflow "
+        f"{versions.get('tensorflow', '?')} (keras {versions.get('keras', '?')}) when this page was built."
     )
-    return render(checked, found) + "\n\n" + footer
+    return opening + "\n\n" + render(checked, found)

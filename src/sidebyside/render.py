@@ -44,7 +44,9 @@ def _footer(snippet: Snippet, outcome: Outcome | None, source_url: str | None) -
             parts.append("timings differ from run to run: these are the build's")
     if source_url:  # the path itself is the code block's title
         parts.append(f'<a href="{html.escape(source_url)}">source</a>')
-    return '<p class="sbs-meta">' + " · ".join(parts) + "</p>"
+    # A Markdown paragraph with its class from attr_list: raw <p> HTML inside a content tab
+    # would be wrapped in a second <p> (invalid HTML).
+    return " · ".join(parts) + "\n{: .sbs-meta }"
 
 
 def _side(snippet: Snippet, outcome: Outcome | None, source_url: str | None) -> str:
