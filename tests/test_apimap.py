@@ -210,3 +210,44 @@ def test_pitfalls_list_every_differing_default_largest_first(built_site):
     assert len(set(positions)) == len(differing) >= 8
     shares = [float(m) for m in re.findall(r"\(([0-9.]+) % of the largest value\)", table)]
     assert shares == sorted(shares, reverse=True) and shares, shares
+
+
+def test_a_mention_links_its_entry_once_outside_code_blocks_links_and_headings():
+    index = {"torch.gather": "gather", "F.conv2d": "conv2d"}
+    page = (
+        "<h2>About <code>torch.gather</code></h2>"
+        "<p>Use <code>torch.gather(x, 1, i)</code> or <code>F.conv2d</code>; again <code>torch.gather</code>.</p>"
+        '<pre><code>torch.gather</code></pre><a href="x"><code>F.conv2d</code></a><p><code>tf.nope</code></p>'
+    )
+    linked, count = apimap.link_mentions(page, "graphs/index.md", index)
+    assert count == 2
+    assert linked.count('href="../api-map/#api-gather"') == 1 and linked.count('href="../api-map/#api-conv2d"') == 1
+    assert "<h2>About <code>torch.gather</code></h2>" in linked  # headings are left alone
+    assert '<a class="sbs-api-link" href="../api-map/#api-gather" title="API map: torch.gather"><code>torch.gather(x, 1, i)</code></a>' in linked
+    assert "<pre><code>torch.gather</code></pre>" in linked and "again <code>torch.gather</code>." in linked
+    assert apimap.link_mentions(page, apimap.MAP_PAGE, index) == (page, 0)  # the map itself: no links
+    assert apimap.link_mentions(page, "index.md", index)[0].count('href="api-map/#api-gather"') == 1
+
+
+def test_every_page_links_its_first_mention_of_a_mapped_api_to_an_existing_entry(built_site):
+    """Generated and checked: each page's inline code naming a mapped API (outside code blocks,
+    links and headings) is linked at its first mention, and every link lands on an entry."""
+    from conftest import page_html
+
+    index = apimap.mention_index(ROOT / "docs")
+    map_ids = set(re.findall(r'\sid="(api-[^"]+)"', page_html(built_site, apimap.MAP_PAGE)))
+    links = 0
+    for path in sorted(built_site.directory.rglob("*.html")):
+        page = path.relative_to(built_site.directory).as_posix()
+        if page.startswith(("api-map/", "assets/", "search/")) or page == "404.html":
+            continue
+        text = path.read_text(encoding="utf-8")
+        content = text[text.index('<article'):text.index('</article>')]
+        targets = re.findall(r'<a class="sbs-api-link" href="[^"]*#(api-[^"]+)" title="API map: ([^"]+)">', content)
+        assert not [t for t, _ in targets if t not in map_ids], f"{page}: a link to no entry"
+        linked = {name for _, name in targets}
+        free = apimap._PROTECTED.sub("", content)
+        unlinked = {apimap.mentioned(code) for code in apimap._INLINE_CODE.findall(free)} & set(index) - linked
+        assert not unlinked, f"{page}: mapped APIs mentioned without a link: {sorted(unlinked)}"
+        links += len(targets)
+    assert links >= 5

@@ -238,8 +238,27 @@ def _entry(located: Located, index: int) -> Entry:
     )
 
 
+_LOADED: dict[Path, tuple[tuple[int, int], list[Entry]]] = {}
+
+
 def load(path: Path | str) -> list[Entry]:
-    """The entries of one category file, checked; :class:`DataError` names the file and line."""
+    """The entries of one category file, checked; :class:`DataError` names the file and line.
+    Read again only when the file changes (a build reads each file several times)."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise DataError(path, 1, f"cannot read the file: {error.strerror}") from None
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _LOADED.get(path)
+    if known and known[0] == stamp:
+        return list(known[1])
+    entries = _load(path)
+    _LOADED[path] = (stamp, entries)
+    return list(entries)
+
+
+def _load(path: Path) -> list[Entry]:
     entries, seen = [], {}
     for index, located in enumerate(load_yaml(path, "entries").items("the top level")):
         entry = _entry(located, index)
@@ -674,3 +693,62 @@ def api_map(category: str) -> str:
         f"{versions.get('tensorflow', '?')} (keras {versions.get('keras', '?')}) when this page was built."
     )
     return opening + "\n\n" + render(checked, found)
+
+
+# -- Links from the other pages: a mention of an API in inline code links to its entry ----------
+
+MAP_PAGE = "api-map/index.md"
+# Spellings a page may use for a name the map writes in full.
+_ALIASES = (("torch.nn.functional.", "F."), ("torch.nn.", "nn."), ("keras.", "tf.keras."))
+_CALLABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+# Inline code outside code blocks, links, headings and scripts: those are left as they are.
+_PROTECTED = re.compile(r"<(pre|a|h[1-6]|script|style|textarea)\b.*?</\1>", re.S)
+_INLINE_CODE = re.compile(r"<code>([^<]+)</code>")
+
+
+def mention_index(docs_dir: Path) -> dict[str, str]:
+    """{API name: entry id}: each heading name of the map (``torch.gather``, ``tf.GradientTape``)
+    and its short spellings (``F.conv2d``, ``nn.Linear``); the first entry that names it wins."""
+    index: dict[str, str] = {}
+    for path in files(docs_dir):
+        for entry in load(path):
+            for name in entry.names:
+                if not _CALLABLE.fullmatch(name) or name.split(".")[0] not in ("torch", "tf", "keras"):
+                    continue
+                spellings = [name] + [short + name[len(full):] for full, short in _ALIASES if name.startswith(full)]
+                for spelling in spellings:
+                    index.setdefault(spelling, entry.id)
+    return index
+
+
+def mentioned(code_text: str) -> str:
+    """The API name an inline code span mentions: ``tf.function(jit_compile=True)`` -> ``tf.function``."""
+    name = code_text.strip().split("(")[0]
+    return name if _CALLABLE.fullmatch(name) else ""
+
+
+def link_mentions(page_html: str, page: str, index: dict[str, str]) -> tuple[str, int]:
+    """The page's HTML with the first mention of each mapped API linked to its entry, and how
+    many links were made. ``page`` is the docs-relative source path (``graphs/index.md``)."""
+    from .links import href
+
+    if page == MAP_PAGE or not index:
+        return page_html, 0
+    linked: set[str] = set()
+    parts, last = [], 0
+
+    def link(match: re.Match) -> str:
+        name = mentioned(match.group(1).replace("&amp;", "&"))
+        ident = index.get(name)
+        if ident is None or name in linked:
+            return match.group(0)
+        linked.add(name)
+        target = href(MAP_PAGE, f"api-{ident}", page)
+        return f'<a class="sbs-api-link" href="{target}" title="API map: {name}">{match.group(0)}</a>'
+
+    for protected in _PROTECTED.finditer(page_html):
+        parts.append(_INLINE_CODE.sub(link, page_html[last:protected.start()]))
+        parts.append(protected.group(0))
+        last = protected.end()
+    parts.append(_INLINE_CODE.sub(link, page_html[last:]))
+    return "".join(parts), len(linked)

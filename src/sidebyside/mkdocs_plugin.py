@@ -1,4 +1,5 @@
-"""Optional MkDocs plugin: build boundaries, the end-of-build summary line, and serve watching.
+"""Optional MkDocs plugin: build boundaries, the end-of-build summary line, serve watching, and
+links from the pages' inline code to the API map's entries.
 
 The engine works without it (see :mod:`sidebyside.engine`); with it, each build starts a fresh
 collection, ends with exactly one ``snippets: N run, M from cache, F failed`` line, and
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
 
+from . import apimap
 from .engine import Engine, engine_for, log, use_engine
 from .settings import Settings
 
@@ -38,6 +40,13 @@ class SideBySidePlugin(BasePlugin):
 
     def on_pre_build(self, config):
         self.summarized = False  # the build began in on_config, with new_build and prestart
+        # The API map's names, read again on each build (under serve, a data file may change).
+        self.mentions = apimap.mention_index(Path(config.docs_dir))
+
+    def on_page_content(self, html, page, config, files):
+        """Inline code that names an API of the map links to its entry (the first mention)."""
+        html, _ = apimap.link_mentions(html, page.file.src_uri, self.mentions)
+        return html
 
     def _summarize(self) -> None:
         if not self.summarized:  # strict mode raises after post_build and calls on_build_error
