@@ -39,6 +39,47 @@ def mkdocs_build(project: Path, site_dir: Path, *args: str, **env: str) -> subpr
     )
 
 
+@contextlib.contextmanager
+def mkdocs_serve(project: Path):
+    """``mkdocs serve`` on a free port of 127.0.0.1, as a contributor keeps it running; yields
+    ``next_match(pattern, seconds)``, which waits for the next output line matching ``pattern``
+    and returns its groups."""
+    import queue
+    import socket
+    import threading
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project, env=build_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True).start()
+
+    def next_match(pattern: re.Pattern, limit: float) -> tuple[str, ...]:
+        deadline = time.monotonic() + limit
+        seen = []
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                continue
+            seen.append(line)
+            found = pattern.search(line)
+            if found:
+                return found.groups()
+        raise AssertionError(f"no line matching {pattern.pattern!r} in time:\n" + "".join(seen[-30:]))
+
+    try:
+        yield next_match
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
 @pytest.fixture(scope="module")
 def runner():
     """One Runner per test module, so that each framework is imported once per module (the

@@ -251,3 +251,30 @@ def test_every_page_links_its_first_mention_of_a_mapped_api_to_an_existing_entry
         assert not unlinked, f"{page}: mapped APIs mentioned without a link: {sorted(unlinked)}"
         links += len(targets)
     assert links >= 5
+
+
+MAP_SUMMARY = re.compile(r"api map: (\d+) checked, (\d+) from cache")
+
+
+def test_mkdocs_serve_checks_only_the_edited_entry_again(tmp_path):
+    """A contributor keeps `mkdocs serve` running and edits one entry: that entry alone runs again."""
+    import shutil
+    import time
+
+    from conftest import mkdocs_serve
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixture_site", project)
+    data = project / "docs" / apimap.DATA_DIR / "demo.yml"
+    data.parent.mkdir(parents=True)
+    data.write_text(GOOD, encoding="utf-8")
+    page = project / "docs" / "index.md"
+    page.write_text(
+        page.read_text() + '\n```python exec="on" idprefix="" updatetoc="no"\n'
+        'from sidebyside.apimap import api_map\nprint(api_map("demo"))\n```\n'
+    )
+    with mkdocs_serve(project) as next_match:
+        assert next_match(MAP_SUMMARY, 300) == ("2", "0")
+        time.sleep(1)  # let the watcher settle before the edit
+        data.write_text(GOOD.replace("dim=1", "dim=0").replace("axis=1", "axis=0"), encoding="utf-8")
+        assert next_match(MAP_SUMMARY, 300) == ("1", "1")

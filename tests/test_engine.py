@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SUMMARY, build_env, mkdocs_build
+from conftest import SUMMARY, build_env, mkdocs_build, mkdocs_serve
 from sidebyside import cache as cache_mod
 from sidebyside.engine import Engine, PairFailure
 from sidebyside.settings import Settings
@@ -521,48 +521,12 @@ def test_failing_snippet_fails_the_build_without_strict(project, tmp_path):
 
 def test_mkdocs_serve_reruns_only_the_changed_snippet(project):
     """A contributor keeps `mkdocs serve` running; editing a snippet rebuilds and runs only it."""
-    import queue
-    import socket
-    import threading
-    import time
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project,
-        env=build_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(l) for l in server.stdout], daemon=True).start()
-
-    def next_summary(limit: float) -> tuple[str, ...]:
-        deadline = time.monotonic() + limit
-        seen = []
-        while time.monotonic() < deadline:
-            try:
-                line = lines.get(timeout=1)
-            except queue.Empty:
-                continue
-            seen.append(line)
-            found = SUMMARY.search(line)
-            if found:
-                return found.groups()
-        raise AssertionError("no summary line in time:\n" + "".join(seen[-30:]))
-
-    try:
-        assert next_summary(300) == ("2", "0", "0")
+    with mkdocs_serve(project) as next_match:
+        assert next_match(SUMMARY, 300) == ("2", "0", "0")
         time.sleep(1)  # let the watcher settle before the edit
         path = project / "snippets/demo/add_tensorflow.py"
         path.write_text(path.read_text().replace('"sum:"', '"edited sum:"'))
-        assert next_summary(300) == ("1", "1", "0")
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
+        assert next_match(SUMMARY, 300) == ("1", "1", "0")
 
 
 def test_cli_runs_one_pair_alone(project):

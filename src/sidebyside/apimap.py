@@ -417,6 +417,11 @@ def values(entries: list[Entry], engine) -> dict[tuple[str, str], dict]:
                 missing.setdefault(framework, []).append(entry)
             else:
                 found[(entry.id, framework)] = stored
+    stats = getattr(engine, "stats", None)
+    if stats is not None:  # for the build's summary line: each entry once, however often asked
+        ran = {entry.id for todo in missing.values() for entry in todo}
+        for entry in entries:
+            stats.map_entries[entry.id] = stats.map_entries.get(entry.id, False) or entry.id in ran
     if not missing:
         return found
     with tempfile.TemporaryDirectory(prefix="apimap-") as home:

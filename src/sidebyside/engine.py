@@ -44,8 +44,14 @@ class Stats:
     cached: int = 0
     failed: int = 0
 
+    map_entries: dict[str, bool] = field(default_factory=dict)  # API-map entry id -> ran this build
+
     def line(self) -> str:
-        return f"snippets: {self.run} run, {self.cached} from cache, {self.failed} failed"
+        line = f"snippets: {self.run} run, {self.cached} from cache, {self.failed} failed"
+        if self.map_entries:
+            ran = sum(self.map_entries.values())
+            line += f"; api map: {ran} checked, {len(self.map_entries) - ran} from cache"
+        return line
 
 
 @dataclass
