@@ -287,6 +287,7 @@ _HARNESS = """\
 import ast
 import hashlib
 import importlib
+import linecache
 import os
 import tempfile
 import traceback
@@ -309,11 +310,14 @@ def inputs(entry_id, spec):
     return made
 
 
-def evaluate(code, scope):
+def evaluate(code, scope, name):
+    # The source goes into linecache under the code's own name, so that what reads a function's
+    # source (AutoGraph in tf.function, torch.jit.script, inspect) finds it, as in a file.
+    linecache.cache[name] = (len(code), None, code.splitlines(True), name)
     tree = ast.parse(code)
     last = tree.body.pop()
-    exec(compile(tree, "<code>", "exec"), scope)
-    return eval(compile(ast.Expression(last.value), "<code>", "eval"), scope)
+    exec(compile(tree, name, "exec"), scope)
+    return eval(compile(ast.Expression(last.value), name, "eval"), scope)
 
 
 def resolve(name):
@@ -342,7 +346,7 @@ def plain(value):
 result = {{}}
 home = os.getcwd()
 for entry_id, codes, spec, names in ENTRIES:
-    scope = {{"np": np, **{names}}}
+    scope = {{"__name__": "api_map_entry", "np": np, **{names}}}
     scope.update({{k: {convert} for k, v in inputs(entry_id, spec).items()}})
     values, number = {{}}, 0
     with tempfile.TemporaryDirectory() as place:
@@ -352,10 +356,10 @@ for entry_id, codes, spec, names in ENTRIES:
             if names:  # check: resolves
                 values["0"] = " ".join(resolve(name) for name in names)
             for number, code in enumerate(codes if not names else []):
-                values[str(number)] = plain(evaluate(code, scope))
+                values[str(number)] = plain(evaluate(code, scope, f"<api-map {{entry_id}} {{number}}>"))
             result[entry_id] = {{"values": values}}
         except Exception as error:  # reported with the entry's file and line
-            lines = [f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename == "<code>"]
+            lines = [f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<api-map ")]
             result[entry_id] = {{"error": f"{{type(error).__name__}}: {{error}}", "code": number,
                                 "line": lines[-1] if lines else 0}}
         finally:
@@ -559,12 +563,15 @@ def _code_rows(e: Entry) -> list[str]:
         table = ["| PyTorch | TensorFlow |", "| --- | --- |"]
         return table + [f"| {_code(pt)} | {_code(tf_)} |" for pt, tf_ in rows]
     blocks = []
-    for number, (pt, tf_) in enumerate(rows):
+    for number, row in enumerate(rows):
         suffix = "" if number == 0 else ", matching"
-        blocks += [
-            '<div class="sbs-api-code" markdown>', "",
-            _fence(pt, f"PyTorch{suffix}"), "", _fence(tf_, f"TensorFlow{suffix}"), "", "</div>", "",
-        ]
+        sides = []
+        for side, (label, code) in enumerate(zip(("PyTorch", "TensorFlow"), row)):
+            if number and code == rows[0][side]:  # the match keeps this side's code as it was
+                sides.append(f"*{label}, matching: the same code as above.*")
+            else:
+                sides.append(_fence(code, f"{label}{suffix}"))
+        blocks += ['<div class="sbs-api-code" markdown>', "", sides[0], "", sides[1], "", "</div>", ""]
     return blocks[:-1]
 
 
@@ -591,7 +598,7 @@ def _checked_line(item: Checked, found: dict[tuple[str, str], dict]) -> str:
         )
     first, second = ("first row's expressions", "second row's") if "\n" not in e.pytorch + e.tensorflow else ("first pair of blocks", "matching pair's")
     return (
-        f"- **Checked:**{on}, the {first} differ ({_difference(a, b)}); the {second} agree "
+        f"- **Checked:**{on + ',' if on else ''} the {first} differ ({_difference(a, b)}); the {second} agree "
         f"({item.matched.compared} compared, largest difference {item.matched.max_abs:.3g})."
     )
 
