@@ -1,12 +1,16 @@
 """How long the site takes to build, against two floors, measured in one run.
 
-    python benchmarks/build.py [--repeat N] [--warm-only]
+    python benchmarks/build.py [--repeat N] [--warm-only | --api-map]
 
 - cold: ``mkdocs build`` with an empty snippet cache (every snippet runs), median of --repeat;
 - warm: the same build again (every result from the cache; no framework is imported);
 - floor: ``SNIPPETS_EXECUTE=0``, a preview that neither runs nor reads anything;
 - separate: every referenced snippet run as its own ``python file.py`` process, one after another
-  (what a build without reused workers and parallel frameworks would cost at least).
+  (what a build without reused workers and parallel frameworks would cost at least);
+- api map (``--api-map``): a build whose cache holds every snippet but none of the API map's
+  checks, against the same build again with them cached: what checking the whole map costs a
+  cold build (target: at most 60 s on 2 cores). Uses a copy of the project's cache (``make build``
+  fills it).
 
 Targets: warm/floor <= 1.10 (the cache costs little) and cold/separate <= 0.5 (reused workers and
 two frameworks in parallel pay off). ``--warm-only`` measures warm and floor alone, with the
@@ -18,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,13 +39,41 @@ from sidebyside.runner import worker_env  # noqa: E402
 from sidebyside.snippets import load_pair  # noqa: E402
 
 
-def timed(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> float:
+def run(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, str]:
     started = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{result.stdout[-4000:]}")
-    return elapsed
+    return elapsed, result.stdout
+
+
+def timed(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> float:
+    return run(command, env, cwd)[0]
+
+
+def api_map(build: list[str], env: dict[str, str], repeat: int, tmp_path: Path) -> None:
+    """Builds without, then with, the API map's cached checks, in turns (see the docstring)."""
+    project_cache = Path(os.environ.get("SNIPPETS_CACHE_DIR") or ROOT / ".cache" / "snippets")
+    summary = re.compile(r"snippets: (\d+) run.*api map: (\d+) checked, (\d+) from cache")
+    cold, warm, entries = [], [], 0
+    for attempt in range(repeat):
+        cache = tmp_path / f"map-{attempt}"
+        shutil.copytree(project_cache, cache, ignore=shutil.ignore_patterns("apimap-*.json"))
+        for times, expect_checked in ((cold, True), (warm, False)):
+            elapsed, output = run(build, dict(env, SNIPPETS_CACHE_DIR=str(cache)))
+            found = summary.search(output)
+            if not found or found.group(1) != "0":
+                sys.exit("every snippet must come from the project's cache: run `make build` first")
+            entries = int(found.group(2)) + int(found.group(3))
+            if (found.group(2) != "0") != expect_checked:
+                sys.exit(f"unexpected API-map summary: {found.group(0)}")
+            times.append(elapsed)
+    cold_map, warm_map = statistics.median(cold), statistics.median(warm)
+    print(f"api map entries: {entries}, cpus: {os.cpu_count()}")
+    print(f"build, map checks cold (median): {cold_map:7.2f} s   every snippet from the cache")
+    print(f"build, all cached (median):      {warm_map:7.2f} s")
+    print(f"the map's cold checks add {cold_map - warm_map:.1f} s (target: at most 60 s)")
 
 
 def paired(build: list[str], env: dict[str, str], repeat: int) -> tuple[float, float]:
@@ -55,7 +89,9 @@ def paired(build: list[str], env: dict[str, str], repeat: int) -> tuple[float, f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="builds per warm/floor figure")
-    parser.add_argument("--warm-only", action="store_true", help="warm and floor only, project cache")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--warm-only", action="store_true", help="warm and floor only, project cache")
+    group.add_argument("--api-map", action="store_true", help="what the API map's cold checks add")
     args = parser.parse_args()
 
     names = sorted({ref.name for ref in scan_references(ROOT / "docs")})
@@ -65,6 +101,9 @@ def main() -> None:
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         build = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")]
 
+        if args.api_map:
+            api_map(build, env, args.repeat, tmp_path)
+            return
         if args.warm_only:
             warm, floor = paired(build, env, args.repeat)
             print(f"pairs: {len(names)}, snippets: {len(snippets)}, cpus: {os.cpu_count()}")
