@@ -351,3 +351,19 @@ def test_drift_runs_weekly_against_the_newest_releases():
     assert any("pytest tests/test_snippets.py" in r for r in runs[upgrade:])
     assert any("SNIPPETS_CACHE_DIR=" in r and "mkdocs build --strict" in r for r in runs[upgrade:])
     assert not any(action_name(uses_of(s)) == "actions/cache" for s in steps(job)), "drift reuses a cache"
+
+
+def test_only_the_notebooks_job_may_write_the_repository(deploy):
+    """Colab reads the notebooks from a branch: one job pushes it, with contents: write and
+    nothing broader, after the build, from the notebooks of the built site."""
+    writers = {
+        (path.name, job_id): job.get("permissions")
+        for path in workflow_paths()
+        for job_id, job in jobs(load(path)).items()
+        if isinstance(job.get("permissions"), dict) and job["permissions"].get("contents") == "write"
+    }
+    assert writers == {("deploy.yml", "notebooks"): {"contents": "write", "actions": "read"}}
+    job = jobs(deploy)["notebooks"]
+    assert job["needs"] == "build"
+    script = "\n".join(step.get("run", "") for step in steps(job))
+    assert "site/notebooks" in script and "notebooks" in script.split("git push")[-1]

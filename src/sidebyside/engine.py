@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache as cache_mod
+from . import machine as machine_mod
 from .compare import DEFAULT_ATOL, DEFAULT_RTOL, Verdict, compare
 from .outcome import Outcome
 from .render import render_pair
@@ -346,12 +347,7 @@ class Engine:
 
     def machines(self) -> list[str]:
         """The machines the snippets' results came from (one, unless a cache was shared)."""
-        found = []
-        for outcome in self.collect().outcomes.values():
-            machine = outcome.machine
-            cores = "logical core" if machine["cores"] == 1 else "logical cores"
-            found.append(f"{machine['cpu']}, {machine['cores']} {cores}")
-        return sorted(set(found))
+        return sorted({machine_mod.label(outcome.machine) for outcome in self.collect().outcomes.values()})
 
 
 def describe(snippet: Snippet, outcome: Outcome) -> str:

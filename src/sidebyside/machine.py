@@ -27,3 +27,9 @@ def cpu_model() -> str:
 
 def describe() -> dict[str, object]:
     return {"cpu": cpu_model(), "cores": os.cpu_count() or 1}
+
+
+def label(described: dict) -> str:
+    """``describe()``'s record for a reader: ``AMD EPYC, 2 logical cores``."""
+    cores = "logical core" if described["cores"] == 1 else "logical cores"
+    return f"{described['cpu']}, {described['cores']} {cores}"

@@ -1,5 +1,8 @@
-"""Optional MkDocs plugin: build boundaries, the end-of-build summary line, serve watching, and
-links from the pages' inline code to the API map's entries.
+"""Optional MkDocs plugin: build boundaries, the end-of-build summary line, serve watching,
+links from the pages' inline code to the API map's entries, and the notebooks: two per page
+with pairs, generated from the page and the captured outputs (:mod:`sidebyside.notebooks`),
+listed under "Notebooks" in the navigation and rendered by mkdocs-jupyter, which must come
+after this plugin in ``plugins:``.
 
 The engine works without it (see :mod:`sidebyside.engine`); with it, each build starts a fresh
 collection, ends with exactly one ``snippets: N run, M from cache, F failed`` line, and
@@ -8,11 +11,14 @@ collection, ends with exactly one ``snippets: N run, M from cache, F failed`` li
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
 
-from . import apimap
+from mkdocs.structure.files import File
+
+from . import apimap, notebooks
 from .engine import Engine, engine_for, log, use_engine
 from .settings import Settings
 
@@ -36,7 +42,53 @@ class SideBySidePlugin(BasePlugin):
         # rebuild reads the configuration again: a new build starts here).
         self.engine.new_build()
         self.engine.prestart()
+        self.notebooks = self._notebooks_in_nav_order(config)
+        if self.notebooks and config.nav is not None:
+            by_page: dict[str, list] = {}
+            for nb in self.notebooks:
+                by_page.setdefault(nb.title, []).append({notebooks.FRAMEWORKS[nb.framework].label: nb.src_uri})
+            config.nav.append({"Notebooks": [{title: items} for title, items in by_page.items()]})
+        # mkdocs-jupyter logs every notebook it copies or finds in its cache: 28 lines a build.
+        for name in ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter"):
+            logging.getLogger(name).setLevel(logging.WARNING)
         return config
+
+    def _notebooks_in_nav_order(self, config) -> list[notebooks.Notebook]:
+        found = notebooks.notebooks_for(Path(config.docs_dir))
+        order: list[str] = []
+
+        def walk(items) -> None:
+            for item in items or []:
+                for value in item.values() if isinstance(item, dict) else [item]:
+                    walk(value) if isinstance(value, list) else order.append(value)
+
+        walk(config.nav)
+        rank = {page: number for number, page in enumerate(order)}
+        return sorted(found, key=lambda nb: rank.get(nb.page, len(rank)))
+
+    def on_files(self, files, config):
+        """The notebooks, written to the cache from the captured outputs, as pages of the site."""
+        if not self.notebooks:
+            return files
+        site_url = config.site_url or "/"
+        written = notebooks.write_all(self.engine, site_url, self.notebooks)
+        source = str(notebooks.source_dir(self.engine))
+        for notebook, _ in written:  # a plain File: mkdocs-jupyter wraps it like one from docs/
+            files.append(File(notebook.src_uri, source, config.site_dir, config.use_directory_urls))
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        """Under a page's title, links to its two notebooks."""
+        mine = [nb for nb in self.notebooks if nb.page == page.file.src_uri]
+        if not mine:
+            return markdown
+        line = notebooks.links_line(mine, page.file.src_uri)
+        lines = markdown.split("\n")
+        for number, text in enumerate(lines):
+            if text.startswith("# "):
+                lines[number + 1 : number + 1] = ["", line]
+                break
+        return "\n".join(lines)
 
     def on_pre_build(self, config):
         self.summarized = False  # the build began in on_config, with new_build and prestart
@@ -44,7 +96,18 @@ class SideBySidePlugin(BasePlugin):
         self.mentions = apimap.mention_index(Path(config.docs_dir))
 
     def on_page_content(self, html, page, config, files):
-        """Inline code that names an API of the map links to its entry (the first mention)."""
+        """Inline code that names an API of the map links to its entry (the first mention); a
+        notebook's page opens with its download, Colab and page links."""
+        notebook = next((nb for nb in self.notebooks if nb.src_uri == page.file.src_uri), None)
+        if notebook is not None:
+            # Search finds the notebook by its title, header and headings, ranked below the topic
+            # page; its cells repeat the page's prose and code and stay out of the index, which
+            # would otherwise almost double. Material's data-search-exclude, on a <section>: its
+            # parser matches elements by tag name, so on a <div> the first inner </div> would end
+            # the exclusion.
+            page.meta.setdefault("search", {"boost": 0.5})
+            body = f'<section class="sbs-notebook" data-search-exclude>\n{html}\n</section>'
+            return notebooks.header(notebook, config.repo_url) + body
         html, _ = apimap.link_mentions(html, page.file.src_uri, self.mentions)
         return html
 
