@@ -358,3 +358,35 @@ def test_without_javascript_the_whole_api_map_is_there_and_no_dead_box(site, new
     page.goto(site.base + "api-map/")
     assert page.locator(".sbs-api-entry:visible").count() == page.locator(".sbs-api-entry").count() >= 80
     assert not page.locator("form.sbs-api-filter").is_visible()
+
+
+# -- Notebook pages ---------------------------------------------------------------------------
+
+
+NOTEBOOK = "notebooks/graphs-pytorch/"
+CELL_BACKGROUND = "() => getComputedStyle(document.querySelector('.jp-CodeCell .highlight-ipynb')).backgroundColor"
+
+
+def test_a_notebook_page_serves_its_notebook_and_follows_the_palette_toggle(site, new_page):
+    """The download link gives a valid notebook; the cells' colours change with Material's
+    light/dark toggle, as the rest of the page does."""
+    import nbformat
+
+    context, page = new_page(WIDE, "light")
+    page.goto(site.base + NOTEBOOK, wait_until="networkidle")
+    link = page.locator("a[download]")
+    response = context.request.get(urljoin(page.url, link.get_attribute("href")))
+    assert response.ok
+    nbformat.validate(nbformat.reads(response.text(), as_version=4))
+    light = page.evaluate(CELL_BACKGROUND)
+    page.locator("label[for='__palette_1']").first.click()  # Material's toggle to dark
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    dark = page.evaluate(CELL_BACKGROUND)
+    lightness = lambda rgb: sum(int(v) for v in re.findall(r"\d+", rgb)[:3])  # noqa: E731
+    assert lightness(dark) < 200 < lightness(light), (light, dark)
+
+
+def test_search_lands_on_the_topic_page_before_its_notebook(site, new_page):
+    pages = search_result_pages(site, new_page, "define-by-run")
+    topic, notebook = urljoin(site.base, "graphs/"), urljoin(site.base, NOTEBOOK)
+    assert topic in pages and pages.index(topic) < (pages.index(notebook) if notebook in pages else len(pages))

@@ -158,17 +158,21 @@ def _first_cell(notebook: Notebook, versions: dict[str, str], site_url: str, mac
         pins = pins.replace("tensorflow==", "tensorflow-cpu==", 1)
     url = f"{site_url.rstrip('/')}/{page_url(notebook.page)}"
     built = ", ".join(f"{name} {versions[name]}" for name in (*_PIP[notebook.framework], "python") if name in versions)
+    outputs = (
+        f"The outputs below are the ones the site's build captured ({built}; {machine})." if versions
+        else "This copy comes from a preview build, which ran nothing: its cells have no output."
+    )
     lines = [
         f"# {notebook.label}",
         "",
         f"The {framework.label} side of the page [{notebook.title}]({url}) of Side by Side, as a notebook: "
-        f"the page's text, and each of its {framework.label} snippets as a code cell. The outputs "
-        f"below are the ones the site's build captured ({built}; {machine}).",
+        f"the page's text, and each of its {framework.label} snippets as a code cell. {outputs}",
         "",
         f"The text compares both frameworks; the {other.label} code is in the page's other notebook.",
-        "Run the cells from the top, in a fresh kernel; to get the same versions first:",
+        "Run the cells from the top, in a fresh kernel; to get the same versions first:" if pins
+        else "Run the cells from the top, in a fresh kernel, after installing what it imports:",
         "",
-        f"    pip install {pins}" if pins else "    pip install -r requirements of the site",
+        f"    pip install {pins}" if pins else f"    pip install {' '.join(_PIP[notebook.framework])}",
     ]
     return _cell("markdown", "\n".join(lines))
 
@@ -309,3 +313,14 @@ def header(notebook: Notebook, repo_url: str | None) -> str:
         "build captured.</p>"
     )
     return '<p class="sbs-notebook-links">' + " · ".join(parts) + "</p>\n" + intro + "\n"
+
+
+# nbconvert's page template loads MathJax from an empty address and Mermaid from a CDN when a
+# notebook has diagrams; these notebooks have neither maths nor diagrams.
+_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+_MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*jp-Mermaid.*?</script>', re.S)
+
+
+def without_loaders(page_html: str) -> str:
+    """A rendered notebook without the script loaders it has no use for."""
+    return _MERMAID.sub("", _MATHJAX.sub("", page_html))
