@@ -9,7 +9,7 @@ ADDR   ?= 127.0.0.1:8000
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install chromium serve build preview test test-fast pair bench clear-cache clean
+.PHONY: install chromium serve build preview zensical test test-fast pair bench clear-cache clean
 
 install: $(STAMP)
 
@@ -42,6 +42,10 @@ build: install          ## the site into site/, strictly
 
 preview: install        ## fast build without running anything (pairs say so)
 	SNIPPETS_EXECUTE=0 $(VENV)/bin/mkdocs build --strict
+
+zensical: install       ## the same site built by Zensical (no plugins: notebooks as files)
+	$(VENV)/bin/zensical build --strict -f mkdocs.yml
+	$(PY) -m sidebyside notebooks site/notebooks
 
 test: install chromium  ## the whole test suite (snippets, engine, site, browser, workflows)
 	$(PY) -m pytest

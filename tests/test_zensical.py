@@ -45,3 +45,21 @@ def test_zensical_builds_the_site_with_every_pair(built_site, tmp_path):
     for path in site.directory.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         assert "language-pair" not in text and 'exec="' not in text, f"{path}: a block was left unexecuted"
+
+
+def test_after_a_zensical_build_the_notebooks_are_files_to_download(built_site, tmp_path):
+    """Zensical runs no plugin and no mkdocs-jupyter: `make zensical` writes the notebooks as
+    files next to its pages, the same notebooks the MkDocs build serves."""
+    import nbformat
+
+    from sidebyside import notebooks
+
+    out = tmp_path / "site" / "notebooks"
+    written = subprocess.run(
+        [sys.executable, "-m", "sidebyside", "--root", str(ROOT), "notebooks", str(out)],
+        env=build_env(), capture_output=True, text=True, timeout=600,
+    )
+    assert written.returncode == 0, written.stderr
+    assert "snippets: 0 run" in written.stdout  # from the cache the site build filled
+    for notebook in notebooks.notebooks_for(ROOT / "docs"):
+        nbformat.validate(nbformat.read(out / notebook.filename, as_version=4))

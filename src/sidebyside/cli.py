@@ -4,6 +4,7 @@
     python -m sidebyside run graphs/eager --fresh-cache
     python -m sidebyside list                  # every pair and the pages that name it
     python -m sidebyside api-map [FILE ...]    # check API-map entries (default: all), print each
+    python -m sidebyside notebooks DIR         # write every page's two notebooks into DIR
     python -m sidebyside cache                 # where the cache lives and how big it is
     python -m sidebyside clear-cache
 """
@@ -70,6 +71,19 @@ def _api_map(engine: Engine, paths: list[Path]) -> int:
     return 0
 
 
+def _notebooks(engine: Engine, out: Path, site_url: str) -> int:
+    import shutil
+
+    from . import notebooks
+
+    out.mkdir(parents=True, exist_ok=True)
+    for notebook, path in notebooks.write_all(engine, site_url):
+        shutil.copyfile(path, out / notebook.filename)
+        print(out / notebook.filename)
+    print(engine.stats.line())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sidebyside", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: .)")
@@ -80,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("list", help="list every referenced pair and where")
     check_map = sub.add_parser("api-map", help="check API-map entries and print each one's result")
     check_map.add_argument("files", nargs="*", type=Path, help="category files (default: every one)")
+    write_notebooks = sub.add_parser("notebooks", help="write every page's two notebooks into a folder")
+    write_notebooks.add_argument("out", type=Path, help="folder for the .ipynb files")
+    write_notebooks.add_argument("--site-url", default="http://127.0.0.1:8000/", help="where the site is published")
     sub.add_parser("cache", help="print where the cache lives")
     sub.add_parser("clear-cache", help="delete every cached result")
     args = parser.parse_args(argv)
@@ -90,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(engine, args.pair, args.fresh_cache)
         if args.command == "api-map":
             return _api_map(engine, args.files)
+        if args.command == "notebooks":
+            return _notebooks(engine, args.out, args.site_url)
         if args.command == "list":
             for ref in scan_references(engine.docs_dir):
                 print(f"{ref.name:40} docs/{ref.page}:{ref.line}")
