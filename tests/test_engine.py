@@ -280,6 +280,33 @@ def test_fresh_snippet_runs_in_a_new_interpreter(project, runner):
     assert collected.outcomes["snippets/demo/fresh_tensorflow.py"].output == "False False\n"
 
 
+def test_an_alone_snippet_runs_with_nothing_else_running(project, runner):
+    """Timing snippets say `alone`: the build runs them after the others, one at a time, while
+    the other snippets of both frameworks run side by side as usual."""
+    timed = """
+        # snippet: {options}
+        import time
+        start = time.time()
+        time.sleep(0.6)
+        result = [start, time.time()]
+    """
+    add_pair(project, "demo/busy", timed.format(options="timeout=60"), timed.format(options="timeout=60"))
+    add_pair(project, "demo/timing", timed.format(options="alone"), timed.format(options="alone fresh"))
+    collected = engine_for(project, runner).collect()
+    spans = {
+        path: outcome.result["data"] for path, outcome in collected.outcomes.items() if path.startswith("snippets/demo/")
+        and ("busy" in path or "timing" in path)
+    }
+    assert len(spans) == 4, collected.problems
+
+    def overlap(a, b):
+        return a[0] < b[1] and b[0] < a[1]
+
+    alone = [spans.pop("snippets/demo/timing_pytorch.py"), spans.pop("snippets/demo/timing_tensorflow.py")]
+    assert not overlap(*alone), alone
+    assert not any(overlap(a, b) for a in alone for b in spans.values()), (alone, spans)
+
+
 # --------------------------------------------------------------------------- failures
 
 

@@ -1,4 +1,4 @@
-# snippet: timeout=600 fresh varies
+# snippet: timeout=600 fresh varies alone
 # A benchmark: one small block run eagerly, then through
 # torch.compile (inductor): first call, then steady state.
 import statistics
@@ -9,7 +9,8 @@ import numpy as np
 import torch
 
 torch.set_num_threads(1)
-# One thread per side: the build times both sides at once.
+# One thread per side: one core against one core (the build runs
+# this snippet alone, with nothing else running).
 # Inductor keeps compiled code on disk, and a later run would
 # reuse it: switch that off, so that the first call pays in full.
 torch.compiler.config.force_disable_caches = True

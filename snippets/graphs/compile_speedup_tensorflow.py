@@ -1,4 +1,4 @@
-# snippet: fresh varies
+# snippet: fresh varies alone
 # A benchmark: one small block run eagerly, then through
 # tf.function (and XLA): first call, then steady state.
 import statistics
@@ -9,7 +9,8 @@ import tensorflow as tf
 
 tf.config.threading.set_intra_op_parallelism_threads(1)
 tf.config.threading.set_inter_op_parallelism_threads(1)
-# One thread per side: the build times both sides at once.
+# One thread per side: one core against one core (the build runs
+# this snippet alone, with nothing else running).
 # tf.function and XLA keep no compiled code on disk by default:
 # every run's first call pays in full.
 

@@ -231,10 +231,13 @@ class Runner:
             shutil.rmtree(workdir, ignore_errors=True)
 
     def run_all(self, snippets: list[Snippet], done: Callable[[Snippet, Outcome], None]) -> None:
-        """Run snippets, one thread per framework so that both workers are busy at once."""
+        """Run snippets, one thread per framework so that both workers are busy at once; then
+        the snippets marked ``alone``, one at a time, with nothing else running."""
         by_framework: dict[str, list[Snippet]] = {}
+        alone = [snippet for snippet in snippets if snippet.options.alone]
         for snippet in snippets:
-            by_framework.setdefault(snippet.framework.key, []).append(snippet)
+            if not snippet.options.alone:
+                by_framework.setdefault(snippet.framework.key, []).append(snippet)
         self.start(
             snippets_[0].framework
             for snippets_ in by_framework.values()
@@ -250,6 +253,7 @@ class Runner:
             thread.start()
         for thread in threads:
             thread.join()
+        lane(alone)  # the workers are idle now: each of these has the machine to itself
 
     def close(self) -> None:
         with self.lock:

@@ -12,7 +12,10 @@ own, anywhere before its first statement::
 - ``reads=a,b``: data files, relative to the snippet's folder, whose content is part of its
   cache key;
 - ``varies``: its output changes from run to run (it prints timings); the page says so, and the
-  test that compares a standalone run with the page skips the comparison.
+  test that compares a standalone run with the page skips the comparison;
+- ``alone``: nothing else runs while it does (the build otherwise runs the two frameworks'
+  snippets at the same time): for snippets that time something. Such snippets run after the
+  others, one at a time.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class Options:
     fresh: bool = False
     reads: tuple[str, ...] = ()
     varies: bool = False
+    alone: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ def parse_options(source: str, relpath: str) -> Options:
         for token in match.group(1).split():
             key, _, value = token.partition("=")
             where = f"{relpath}:{lineno}"
-            if key in ("fresh", "varies") and not value:
+            if key in ("fresh", "varies", "alone") and not value:
                 values[key] = True
             elif key == "timeout":
                 try:
@@ -117,7 +121,7 @@ def parse_options(source: str, relpath: str) -> Options:
             else:
                 raise SnippetError(
                     f"{where}: unknown snippet option {token!r} "
-                    "(known: timeout=SECONDS, fresh, varies, reads=FILE[,FILE])"
+                    "(known: timeout=SECONDS, fresh, varies, alone, reads=FILE[,FILE])"
                 )
     return Options(**values)  # type: ignore[arg-type]
 
