@@ -1,7 +1,7 @@
 # snippet: fresh varies timeout=600 alone
 # Every TensorFlow deployment format on one model: export, load,
-# run and time it. One thread per runtime (set before any work):
-# the two frameworks are measured side by side on a 2-core machine.
+# run and time it. One thread per runtime (set before any work),
+# and the build runs it alone: every format is timed on one core.
 import os
 import platform
 import statistics
