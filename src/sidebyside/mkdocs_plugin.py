@@ -106,7 +106,8 @@ class SideBySidePlugin(BasePlugin):
             # parser matches elements by tag name, so on a <div> the first inner </div> would end
             # the exclusion.
             page.meta.setdefault("search", {"boost": 0.5})
-            body = f'<section class="sbs-notebook" data-search-exclude>\n{notebooks.without_loaders(html)}\n</section>'
+            html = notebooks.mark_varying(notebooks.without_loaders(html), Path(page.file.abs_src_path))
+            body = f'<section class="sbs-notebook" data-search-exclude>\n{html}\n</section>'
             return notebooks.header(notebook, config.repo_url) + body
         html, _ = apimap.link_mentions(html, page.file.src_uri, self.mentions)
         return html

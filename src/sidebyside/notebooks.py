@@ -324,3 +324,15 @@ _MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*jp-Mermaid.*?</
 def without_loaders(page_html: str) -> str:
     """A rendered notebook without the script loaders it has no use for."""
     return _MERMAID.sub("", _MATHJAX.sub("", page_html))
+
+
+_CODE_CELL = re.compile(r'<div class="jp-Cell jp-CodeCell\b[^"]*"')
+
+
+def mark_varying(page_html: str, notebook_path: Path) -> str:
+    """The rendered notebook with each cell of a ``varies`` snippet marked ``data-sbs-varies``,
+    as its pair is on the topic page: its output (timings) differs from build to build."""
+    cells = json.loads(notebook_path.read_text(encoding="utf-8"))["cells"]
+    flags = iter([c.get("metadata", {}).get("sidebyside", {}).get("varies", False)
+                  for c in cells if c["cell_type"] == "code"])
+    return _CODE_CELL.sub(lambda m: m.group(0) + (" data-sbs-varies" if next(flags, False) else ""), page_html)
