@@ -118,3 +118,14 @@ def test_a_notebook_run_top_to_bottom_prints_what_it_stores(built_site, framewor
         expected = "".join(o.text for o in before.outputs)
         shown = clean(printed, str(ROOT), str(tmp_path)).text
         assert shown.rstrip("\n") == expected.rstrip("\n"), before.metadata["sidebyside"]["snippet"]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda nb: nb.filename)
+def test_the_cells_of_varies_snippets_are_marked_on_the_notebook_page(built_site, notebook):
+    """Timings differ from build to build: on the notebook's page, exactly the cells of `varies`
+    snippets carry data-sbs-varies (the two-builds test leaves them out of its comparison)."""
+    nb = read(built_site, notebook)
+    expected = {cell.id for cell in nb.cells if cell.cell_type == "code" and cell.metadata["sidebyside"]["varies"]}
+    page = (built_site.directory / notebooks.DIRECTORY / notebook.filename.removesuffix(".ipynb") / "index.html").read_text()
+    marked = set(re.findall(r'<div class="jp-Cell jp-CodeCell[^"]*" data-sbs-varies id="cell-id=([^"]+)"', page))
+    assert marked == expected

@@ -326,7 +326,8 @@ def without_loaders(page_html: str) -> str:
     return _MERMAID.sub("", _MATHJAX.sub("", page_html))
 
 
-_CODE_CELL = re.compile(r'<div class="jp-Cell jp-CodeCell\b[^"]*"')
+# nbconvert opens each code cell twice, an outer div and one with the cell's id: count the latter.
+_CODE_CELL = re.compile(r'<div class="jp-Cell jp-CodeCell\b[^"]*"(?= id="cell-id=)')
 
 
 def mark_varying(page_html: str, notebook_path: Path) -> str:
