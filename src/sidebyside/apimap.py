@@ -156,7 +156,7 @@ def _names_in(code: str, roots: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(longest))
 
 
-def _label(code: str, framework: str) -> str:
+def _label(code: str) -> str:
     """The heading's name for one-line code: what it calls (``torch.gather``), else the code."""
     return code.split("(")[0] if "\n" not in code else ""
 
@@ -196,7 +196,7 @@ def _entry(located: Located, index: int) -> Entry:
         for fw in FRAMEWORKS:
             if not _names_in(code[fw], _ROOTS[fw]):
                 raise fields[fw].error(f"{what}: {fw}: check: resolves needs at least one {'/'.join(_ROOTS[fw])} name")
-    labels = {fw: _label(code[fw], fw) for fw in FRAMEWORKS}
+    labels = {fw: _label(code[fw]) for fw in FRAMEWORKS}
     if "names" in fields:
         parts = fields["names"].mapping(f"{what}: names")
         require_keys(fields["names"], parts, tuple(FRAMEWORKS), f"{what}: names")

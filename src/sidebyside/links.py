@@ -34,19 +34,36 @@ def page_url(page: str) -> str:
     return stem + "/"
 
 
-def href(page: str, anchor: str, from_page: str) -> str:
-    """The link from the built page ``from_page`` to ``anchor`` on ``page`` (docs-relative)."""
-    target = page_url(page)
-    here = page_url(from_page)
-    relative = posixpath.relpath(target or ".", here or ".")
+def relative_url(page: str, from_page: str) -> str:
+    """The built page ``page``'s URL relative to the built page ``from_page`` (docs-relative
+    sources): ``../deployment/``, or ``./`` for the page itself."""
+    relative = posixpath.relpath(page_url(page) or ".", page_url(from_page) or ".")
     relative = "" if relative == "." else relative
     if relative and not relative.endswith("/"):
         relative += "/"
-    return f"{relative or './'}#{anchor}"
+    return relative or "./"
 
 
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
+def href(page: str, anchor: str, from_page: str) -> str:
+    """The link from the built page ``from_page`` to ``anchor`` on ``page`` (docs-relative)."""
+    return f"{relative_url(page, from_page)}#{anchor}"
+
+
+# A line that opens or closes a code block: its indent, its run of backticks or tildes, its info.
+FENCE_LINE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 _HEADING = re.compile(r"^#{1,6}\s+\S")
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+
+
+def closes(line: str, fence: str) -> bool:
+    """Whether ``line`` ends the code block that ``fence`` (its backticks or tildes) opened."""
+    match = FENCE_LINE.match(line)
+    return bool(match) and match.group(2).startswith(fence) and not match.group(3).strip()
+
+
+def without_front_matter(text: str) -> str:
+    """A page's Markdown without its YAML front matter."""
+    return _FRONT_MATTER.sub("", text, count=1)
 
 
 def page_anchors(page_file: Path) -> set[str]:
@@ -58,20 +75,16 @@ def page_anchors(page_file: Path) -> set[str]:
     text = page_file.read_text(encoding="utf-8")
     # Pairs: the fences the engine itself finds in a page.
     anchors = {pair_anchor(match.group("body").strip()) for match in PAIR_FENCE.finditer(text)}
-    lines = text.splitlines()
-    if lines and lines[0].strip() == "---":  # front matter
-        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
-        lines = lines[end + 1 :]
     headings: list[str] = []
     fence: str | None = None  # inside a code block, a "# comment" is no heading
-    for line in lines:
-        match = _FENCE.match(line)
+    for line in without_front_matter(text).splitlines():
+        match = FENCE_LINE.match(line)
         if fence is None:
             if match:
                 fence = match.group(2)
             elif _HEADING.match(line):
                 headings.append(line.strip())
-        elif match and match.group(2).startswith(fence) and not match.group(3).strip():
+        elif closes(line, fence):
             fence = None
     if headings:
         md = markdown.Markdown(extensions=["toc", "attr_list"], extension_configs={"toc": _TOC_CONFIG})

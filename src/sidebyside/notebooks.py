@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import machine as machine_mod
-from .links import page_url
+from .links import FENCE_LINE, closes, page_url, relative_url, without_front_matter
 from .outcome import Outcome
 from .scan import FENCE as PAIR_FENCE
 from .scan import scan_references
@@ -31,7 +31,6 @@ from .snippets import FRAMEWORKS, Pair
 
 DIRECTORY = "notebooks"  # the site's folder for them, and the cache's
 COLAB_BRANCH = "notebooks"  # the branch the deploy workflow publishes them to, for Colab
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _PIP = {"pytorch": ("torch", "numpy"), "tensorflow": ("tensorflow", "keras", "numpy")}
 
 
@@ -60,7 +59,7 @@ class Notebook:
 
 
 def page_title(text: str, page: str) -> str:
-    match = re.search(r"^# (.+)$", _FRONT_MATTER.sub("", text), re.M)
+    match = re.search(r"^# (.+)$", without_front_matter(text), re.M)
     return match.group(1).strip() if match else page
 
 
@@ -87,7 +86,6 @@ def colab_url(repo_url: str | None, notebook: Notebook) -> str | None:
 
 # -- From the page's Markdown to cells ----------------------------------------------------------
 
-_FENCE_OPEN = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 _ATTR_LIST = re.compile(r"\s*\{:?\s*[#.][^}]*\}\s*$")
 _LINK = re.compile(r"\]\(([^)\s]+?\.md)(#[^)\s]*)?\)")
 _ADMONITION = re.compile(r'^(!!!|\?\?\?\+?)\s+(\w+)(?:\s+"([^"]*)")?\s*$')
@@ -180,7 +178,7 @@ def _first_cell(notebook: Notebook, versions: dict[str, str], site_url: str, mac
 def build(notebook: Notebook, text: str, pairs: dict[str, Pair], outcomes: dict[str, Outcome],
           site_url: str) -> dict:
     """The notebook (nbformat 4, as a dict) for ``notebook`` from its page's Markdown ``text``."""
-    body = _FRONT_MATTER.sub("", text)
+    body = without_front_matter(text)
     cells: list[dict] = []
     pending: list[str] = []
     versions: dict[str, str] = {}
@@ -197,11 +195,11 @@ def build(notebook: Notebook, text: str, pairs: dict[str, Pair], outcomes: dict[
     index = 0
     while index < len(lines):
         line = lines[index]
-        opened = _FENCE_OPEN.match(line)
+        opened = FENCE_LINE.match(line)
         if opened:
             fence, info = opened.group(2), opened.group(3).strip()
             end = index + 1
-            while end < len(lines) and not (lines[end].strip().startswith(fence) and not lines[end].strip()[len(fence):].strip()):
+            while end < len(lines) and not closes(lines[end], fence):
                 end += 1
             inner = lines[index + 1 : end]
             if info.split(" ")[0] == "pair":  # options may follow: ```pair rtol="8e-3"
@@ -297,16 +295,15 @@ def links_line(mine: list[Notebook], page: str) -> str:
 def header(notebook: Notebook, repo_url: str | None) -> str:
     """HTML above a notebook's page: download it, open it in Colab, back to its page."""
     import html
-    import posixpath
 
-    back = posixpath.relpath(page_url(notebook.page) or ".", page_url(notebook.src_uri.removesuffix(".ipynb") + ".md"))
+    back = relative_url(notebook.page, notebook.src_uri.removesuffix(".ipynb") + ".md")
     parts = [
         f'<a href="{html.escape(notebook.filename)}" download>Download {html.escape(notebook.filename)}</a>',
     ]
     colab = colab_url(repo_url, notebook)
     if colab:
         parts.append(f'<a href="{html.escape(colab)}">Open in Colab</a>')
-    parts.append(f'<a href="{html.escape(back.rstrip("/") + "/")}">{html.escape(notebook.title)}, the page</a>')
+    parts.append(f'<a href="{html.escape(back)}">{html.escape(notebook.title)}, the page</a>')
     intro = (
         f"<p>The {FRAMEWORKS[notebook.framework].label} side of {html.escape(notebook.title)} as a "
         "Jupyter notebook: the page's text, each snippet as a code cell, and the outputs the site's "
