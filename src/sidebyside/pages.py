@@ -46,6 +46,15 @@ def _fail(engine, function: str, argument: str, problem: str) -> TableError:
     return TableError(f"{where or 'a page'}: {function}({argument!r}): {problem}")
 
 
+def measured_for(engine, function: str, name: str) -> dict[str, object]:
+    """What pair ``name`` bound to ``measured``, for the page part ``function`` (empty in a
+    preview build); :class:`TableError` naming the calling page and line if it cannot be had."""
+    try:
+        return engine.measured(name)
+    except PairFailure as failure:
+        raise _fail(engine, function, name, str(failure)) from None
+
+
 def _pairs_on(engine, page: str, function: str) -> list[str]:
     """The pairs a page (docs-relative) shows, once each, in page order; never none."""
     names = list(dict.fromkeys(r.name for r in engine.collect().references if r.page == page))
@@ -137,10 +146,7 @@ def deployment_table(name: str) -> str:
     for page in sorted(pages):
         if name not in _pairs_on(engine, page, "deployment_table"):
             raise _fail(engine, "deployment_table", name, f"docs/{page} does not show pair {name}")
-    try:
-        measured = engine.measured(name)
-    except PairFailure as failure:
-        raise _fail(engine, "deployment_table", name, str(failure)) from None
+    measured = measured_for(engine, "deployment_table", name)
     if not measured:
         return "*Preview build: the measurements appear when the snippets run.*"
     try:

@@ -1,0 +1,324 @@
+"""Generated parts of the Performance page: tables, charts, the sentences that quote a number,
+and the method, all from what the timing pairs bound to ``measured`` when they ran.
+
+Each side of a timing pair binds::
+
+    measured = {"threads": {"intra": N, "inter": N}, "repeats": R, "calls": C, "warmup": W,
+                "rows": [{"model": ..., "variant": ..., "metric": ..., "batch": B,
+                          "median": ..., "q1": ..., "q3": ..., "first_call_s": ... or None}]}
+
+Like :mod:`sidebyside.pages`, every function fails closed (:class:`~sidebyside.pages.TableError`
+naming the page and line of the calling block) when a pair is missing, did not run, or its
+``measured`` lacks a field; nothing is typed by hand, so a new run changes the page.
+
+Charts are SVG drawn by matplotlib at build time (no JavaScript, no network). Their text and
+axes are drawn in ``currentColor``, so they follow the light and dark palettes, and each has a
+title that states its main finding for screen readers, as does the caption under it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from . import machine as machine_mod
+from .engine import PairFailure, get_engine
+from .pages import TableError, _fail, call_sites, measured_for
+from .render import VARIES, anchor, varying
+from .snippets import FRAMEWORKS
+
+UNITS = {"samples/s": "samples/s", "ms/batch": "ms per batch", "us/call": "µs per call", "MiB": "MiB"}
+HIGHER_IS_BETTER = {"samples/s": True, "ms/batch": False, "us/call": False, "MiB": False}
+_INK = "#010203"  # drawn by matplotlib, then replaced by currentColor
+_COLOURS = {"pytorch": "#d9480f", "tensorflow": "#1c7ed6"}  # readable on white and on slate
+
+
+def _rows(function: str, name: str, metric: str, called_as: str | None = None) -> list[dict]:
+    """Every row of pair ``name`` with ``metric``, each with its framework; fail closed.
+    ``called_as``: the first argument of the call, where the call names several pairs."""
+    engine = get_engine()
+    if not call_sites(engine, function, called_as or name):
+        raise TableError(f"{function}({(called_as or name)!r}) is called from no page")
+    measured = measured_for(engine, function, name)
+    rows = []
+    try:
+        for framework, figures in measured.items():
+            for row in figures["rows"]:
+                if row["metric"] == metric:
+                    middle = float(row["median"])  # one process per figure (memory): no spread
+                    rows.append({**row, "framework": framework, "median": middle, "spread": row["q1"] is not None,
+                                 "q1": middle if row["q1"] is None else float(row["q1"]),
+                                 "q3": middle if row["q3"] is None else float(row["q3"])})
+    except (KeyError, TypeError, ValueError) as missing:
+        raise _fail(engine, function, name, f"the `measured` data of pair {name} lacks {missing}") from None
+    if measured and not rows:
+        raise _fail(engine, function, name, f"pair {name} measured nothing in {metric!r}")
+    return rows
+
+
+def _figure(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def table(name: str, metric: str) -> str:
+    """Markdown table: framework, model, batch, variant, median with its interquartile range,
+    and the first call (trace and compile) where the variant has one."""
+    rows = _rows("table", name, metric)
+    if not rows:
+        return "*Preview build: the measurements appear when the snippets run.*"
+    unit = UNITS[metric]
+    # Columns that hold one value for every row move into the line under the table.
+    shared = {key: rows[0].get(key) for key in ("model", "batch") if len({r.get(key) for r in rows}) == 1}
+    columns = [("Framework", lambda r: FRAMEWORKS[r["framework"]].label)]
+    columns += [(title, lambda r, k=key: str(r.get(k, ""))) for key, title in (("model", "Model"), ("batch", "Batch"))
+                if key not in shared]
+    columns += [
+        ("Variant", lambda r: f"`{r['variant']}`"),
+        (f"Median, {unit}", lambda r: _figure(r["median"])),
+        ("Interquartile range", lambda r: f"{_figure(r['q1'])}–{_figure(r['q3'])}" if r["spread"] else "one run"),
+        ("First call, s", lambda r: "–" if r.get("first_call_s") is None else f"{r['first_call_s']:.2f}"),
+    ]
+    lines = ["| " + " | ".join(title for title, _ in columns) + " |",
+             "| " + " | ".join("---:" if title.startswith(("Median", "Interquartile", "First", "Batch")) else "---"
+                               for title, _ in columns) + " |"]
+    for row in rows:
+        lines.append("| " + " | ".join(cell(row) for _, cell in columns) + " |")
+    context = ", ".join(f"{key} {value}" for key, value in shared.items() if value not in (None, ""))
+    context = f"{context[0].upper()}{context[1:]}; from" if context else "From"
+    return varying("\n".join(lines) + f"\n\n{context} the run of pair [{name}](#{anchor(name)}) that made this page.")
+
+
+def _label(row: dict, with_model: bool) -> str:
+    label = " ".join(part for part in (FRAMEWORKS[row["framework"]].label, row["variant"]) if part)
+    if with_model:
+        where = f"{row['model']}, batch {row['batch']}" if row.get("batch") else row["model"]
+        label = f"{label} · {where}"
+    return label
+
+
+def finding(name: str, metric: str, model: str | None = None) -> str:
+    """One sentence with the best variant of each framework and their ratio (from the data)."""
+    rows = [row for row in _rows("finding", name, metric) if model is None or row["model"] == model]
+    if not rows:
+        return "*Preview build: this sentence quotes the measurements when the snippets run.*"
+    return varying("**In short:** " + _finding(rows, metric))
+
+
+def _finding(rows: list[dict], metric: str) -> str:
+    groups = list(dict.fromkeys((r["model"], r.get("batch")) for r in rows))
+    if len(groups) > 1:  # one comparison per model and batch size: across them it means nothing
+        return " ".join(
+            f"{model}{f', batch {batch}' if batch else ''}: "
+            + _finding([r for r in rows if (r["model"], r.get("batch")) == (model, batch)], metric)
+            for model, batch in groups
+        )
+    better = HIGHER_IS_BETTER[metric]
+    pick = max if better else min
+    best = {fw: pick((r for r in rows if r["framework"] == fw), key=lambda r: r["median"])
+            for fw in FRAMEWORKS if any(r["framework"] == fw for r in rows)}
+    unit = UNITS[metric]
+    parts = [f"{FRAMEWORKS[fw].label}'s best is `{row['variant']}` at {_figure(row['median'])} {unit}"
+             for fw, row in best.items()]
+    sentence = "; ".join(parts)
+    if len(best) == 2:
+        a, b = best["pytorch"]["median"], best["tensorflow"]["median"]
+        faster = ("pytorch" if a > b else "tensorflow") if better else ("pytorch" if a < b else "tensorflow")
+        ratio = max(a, b) / min(a, b)
+        sentence += f": {FRAMEWORKS[faster].label} is {ratio:.1f}× {'ahead' if ratio >= 1.05 else 'level'}"
+        if ratio < 1.05:
+            sentence = sentence.replace(f"{FRAMEWORKS[faster].label} is {ratio:.1f}× level", "the two are within 5 %")
+    return sentence + "."
+
+
+def chart(name: str, metric: str, title: str) -> str:
+    """An SVG bar chart of every row of ``metric`` (median, with the interquartile range as an
+    error bar), in a figure whose caption and SVG title state the main finding."""
+    rows = _rows("chart", name, metric)
+    if not rows:
+        return "*Preview build: the chart is drawn when the snippets run.*"
+    return _figure_html(rows, metric, title, f"{anchor(name)}-{metric}", _finding(rows, metric))
+
+
+def compile_chart(*names: str) -> str:
+    """The first call (trace and compile) of every compiled variant of the training pairs."""
+    engine = get_engine()
+    if not engine.execute:
+        return "*Preview build: the chart is drawn when the snippets run.*"
+    rows = []
+    for name in names:
+        found = _rows("compile_chart", name, "samples/s", called_as=names[0])
+        for row in found:
+            if row.get("first_call_s") is not None and row["variant"] != "eager":
+                value = float(row["first_call_s"])
+                rows.append({**row, "median": value, "q1": value, "q3": value})
+        # What the first compile of a process pays once (the scripts pay it on a tiny function
+        # first, so that each variant's first call above is its own trace and compile).
+        for framework, figures in engine.measured(name).items():
+            once = figures.get("one_time_compile_s")
+            if once is not None:
+                model = next(r["model"] for r in found if r["framework"] == framework)
+                rows.append({"framework": framework, "model": model, "variant": "first compile in the process",
+                             "median": float(once), "q1": float(once), "q3": float(once), "spread": False})
+    if not rows:
+        raise _fail(engine, "compile_chart", names[0], "no compiled variant reports first_call_s")
+    variants = [r for r in rows if r["variant"] != "first compile in the process"]
+    slowest = max(variants, key=lambda r: r["median"])
+    quickest = min(variants, key=lambda r: r["median"])
+    summary = (
+        f"the slowest first call is {FRAMEWORKS[slowest['framework']].label} `{slowest['variant']}` on the "
+        f"{slowest['model']} at {slowest['median']:.1f} s, the quickest {FRAMEWORKS[quickest['framework']].label} "
+        f"`{quickest['variant']}` on the {quickest['model']} at {quickest['median']:.2f} s."
+    )
+    for fw in FRAMEWORKS:
+        once = [r["median"] for r in rows if r["framework"] == fw and r not in variants]
+        if once:
+            low, high = f"{min(once):.1f}", f"{max(once):.1f}"
+            amount = f"{low} to {high} s" if low != high else f"about {low} s"
+            summary += f" {FRAMEWORKS[fw].label}'s first compile in a process adds {amount} once."
+    return _figure_html(rows, "first call, s", "First call of each compiled variant", "compile-cost", summary[0].upper() + summary[1:])
+
+
+def deployment_chart(name: str) -> str:
+    """The deployment page's latency table as a chart: batch 1 and batch 32, every format."""
+    engine = get_engine()
+    if not call_sites(engine, "deployment_chart", name):
+        raise TableError(f"deployment_chart({name!r}) is called from no page")
+    measured = measured_for(engine, "deployment_chart", name)
+    if not measured:
+        return "*Preview build: the chart is drawn when the snippets run.*"
+    rows = []
+    try:
+        for framework, figures in measured.items():
+            for row in figures["rows"]:
+                for batch in ("b1", "b32"):
+                    figure = row[batch]
+                    rows.append({"framework": framework, "model": row["format"], "variant": "",
+                                 "batch": int(batch[1:]), "metric": "us/call",  # measured in ms
+                                 "median": 1e3 * float(figure["median"]),
+                                 "q1": 1e3 * float(figure["q1"]), "q3": 1e3 * float(figure["q3"])})
+    except (KeyError, TypeError, ValueError) as missing:
+        raise _fail(engine, "deployment_chart", name, f"the `measured` data of pair {name} lacks {missing}") from None
+    fastest = {b: min((r for r in rows if r["batch"] == b), key=lambda r: r["median"]) for b in (1, 32)}
+    summary = " ".join(
+        f"At batch {b} the quickest is {FRAMEWORKS[r['framework']].label}'s {r['model']} at {_figure(r['median'])} µs."
+        for b, r in fastest.items()
+    )
+    return _figure_html(rows, "us/call", "Latency per call of every format", f"{anchor(name)}-latency", summary)
+
+
+def _figure_html(rows: list[dict], metric: str, title: str, ident: str, summary: str) -> str:
+    import matplotlib
+
+    matplotlib.use("svg")
+    from matplotlib import pyplot as plt
+
+    with_model = len({(r["model"], r.get("batch")) for r in rows}) > 1
+    labels = [_label(row, with_model) for row in rows]
+    unit = UNITS.get(metric, metric)
+    higher = HIGHER_IS_BETTER.get(metric, False)
+    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"sidebyside-{ident}",
+                         "font.size": 10, "text.color": _INK, "axes.edgecolor": _INK,
+                         "axes.labelcolor": _INK, "xtick.color": _INK, "ytick.color": _INK}):
+        fig, ax = plt.subplots(figsize=(7.2, 0.9 + 0.3 * len(rows)))
+        positions = list(range(len(rows)))[::-1]
+        medians = [r["median"] for r in rows]
+        errors = [[r["median"] - r["q1"] for r in rows], [r["q3"] - r["median"] for r in rows]]
+        ax.barh(positions, medians, xerr=errors, color=[_COLOURS[r["framework"]] for r in rows],
+                ecolor=_INK, capsize=2, height=0.6)
+        ax.set_yticks(positions, labels)
+        ax.set_xlabel(unit + (" (higher is better)" if higher else " (lower is better)"))
+        if max(medians) / max(min(medians), 1e-12) > 50:
+            ax.set_xscale("log")
+        ax.set_facecolor("none")
+        fig.patch.set_alpha(0)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        fig.tight_layout()
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        plt.close(fig)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):].replace(_INK, "currentColor")
+    ident = "chart-" + re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-")
+    # matplotlib names its elements figure_1, patch_1, ... in every SVG: prefix them with the
+    # chart's own id, so that two charts on a page share no id.
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{ident}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{ident}-\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{ident}-\1"', svg)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{ident}" ', 1)
+    svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + f'<title id="{ident}">{title}: {_plain(summary)}</title>', svg, count=1)
+    caption = f"<figcaption>{title}. {_html(summary)} The table next to the chart has every figure.</figcaption>"
+    # Raw HTML (the page calls this from an html="1" block): Markdown must not touch the SVG.
+    return f'<div class="sbs-chart" {VARIES}><figure>\n{svg}\n{caption}\n</figure></div>'
+
+
+def thread_scaling(name: str) -> str:
+    """One sentence: what a second thread gives each framework on the same step."""
+    rows = _rows("thread_scaling", name, "samples/s")
+    if not rows:
+        return "*Preview build: this sentence quotes the measurements when the snippets run.*"
+    parts = []
+    for fw in FRAMEWORKS:
+        mine = {r["variant"]: r["median"] for r in rows if r["framework"] == fw}
+        one = next((v for k, v in mine.items() if "1 thread" in k), None)
+        two = next((v for k, v in mine.items() if "2 threads" in k), None)
+        if one is None or two is None:
+            raise _fail(get_engine(), "thread_scaling", name, f"{fw} lacks a 1-thread or a 2-thread row")
+        parts.append(f"{FRAMEWORKS[fw].label} gets {two / one:.2f}× the samples per second from 2 threads as from 1")
+    return varying("**In short:** " + "; ".join(parts) + ".")
+
+
+def _plain(text: str) -> str:
+    return text.replace("`", "")
+
+
+def _html(text: str) -> str:
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+
+
+def method(*names: str) -> str:
+    """The method, from what the pairs report: threads, warm-up, repetitions, the statistics,
+    the machine and the versions."""
+    engine = get_engine()
+    if not engine.execute:
+        return "*Preview build: the method is stated from the measurements when the snippets run.*"
+    collected = engine.collect()
+    threads, repeats, machines, versions = set(), set(), set(), {}
+    for name in names:
+        try:
+            measured = engine.measured(name)
+        except PairFailure as failure:  # the page and line of the call, which names them all
+            raise _fail(engine, "method", names[0], str(failure)) from None
+        for figures in measured.values():
+            intra, inter = figures["threads"]["intra"], figures["threads"]["inter"]
+            if isinstance(intra, int):  # a list where the pair compares thread counts
+                threads.add((intra, inter))
+            repeats.add((figures["warmup"], figures["repeats"], figures["calls"]))
+        for snippet in collected.pairs[name].snippets:
+            outcome = collected.outcomes[snippet.relpath]
+            machines.add(machine_mod.label(outcome.machine))
+            versions.update(outcome.versions)
+    thread_text = ", ".join(sorted({f"{intra} intra-op and {inter} inter-op" for intra, inter in threads}))
+    warm = sorted({w for w, _, _ in repeats})
+    reps = sorted({r for _, r, _ in repeats})
+    calls = sorted({c for _, _, c in repeats})
+    return (
+        f"- **Threads**, set on both sides before any work (`torch.set_num_threads` and "
+        f"`torch.set_num_interop_threads`; TensorFlow's intra- and inter-op pools separately): "
+        f"{thread_text}, except where a row names its threads.\n"
+        f"- **Warm-up** past tracing and compilation: {_span(warm)} calls; the first call, which "
+        f"traces and compiles, is timed on its own (\"first call\").\n"
+        f"- **Steady state**: {_span(reps)} repetitions of {_span(calls)} calls; each figure is "
+        f"the median over the repetitions, with the interquartile range.\n"
+        f"- **Alone**: the build runs each of these scripts with nothing else running, in a fresh "
+        f"interpreter (snippet options `fresh alone`).\n"
+        f"- **Machine**: {', '.join(sorted(machines))}; torch {versions.get('torch', '?')}, "
+        f"tensorflow {versions.get('tensorflow', '?')}, keras {versions.get('keras', '?')}, "
+        f"Python {versions.get('python', '?')}."
+    )
+
+
+def _span(values: list[int]) -> str:
+    return str(values[0]) if len(values) == 1 else f"{values[0]} to {values[-1]}"

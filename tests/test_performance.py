@@ -1,0 +1,87 @@
+"""The Performance page's generated parts: charts readable in both palettes with their finding
+as alt text, sentences whose numbers come from the data, and every timing pair run alone."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT, page_html
+from sidebyside import performance
+from sidebyside.scan import scan_references
+from sidebyside.snippets import load_pair
+
+ROWS = [
+    {"framework": "pytorch", "model": "MLP", "variant": "eager", "metric": "samples/s", "batch": 64,
+     "median": 1000.0, "q1": 950.0, "q3": 1040.0, "first_call_s": 0.01},
+    {"framework": "pytorch", "model": "MLP", "variant": "torch.compile", "metric": "samples/s", "batch": 64,
+     "median": 3000.0, "q1": 2900.0, "q3": 3100.0, "first_call_s": 9.5},
+    {"framework": "tensorflow", "model": "MLP", "variant": "tf.function", "metric": "samples/s", "batch": 64,
+     "median": 1500.0, "q1": 1400.0, "q3": 1600.0, "first_call_s": 0.4},
+]
+
+
+def test_the_finding_names_each_framework_s_best_and_their_ratio():
+    sentence = performance._finding(ROWS, "samples/s")
+    assert sentence == (
+        "PyTorch's best is `torch.compile` at 3,000 samples/s; TensorFlow's best is `tf.function` at "
+        "1,500 samples/s: PyTorch is 2.0× ahead."
+    )
+    latency = [dict(row, metric="ms/batch") for row in ROWS]
+    assert "TensorFlow's best is `tf.function` at 1.5e+03" not in performance._finding(latency, "ms/batch")
+    assert performance._finding(latency, "ms/batch").startswith("PyTorch's best is `eager` at 1,000")
+
+
+def test_a_chart_is_an_svg_in_the_page_s_colours_with_its_finding_as_title():
+    first = performance._figure_html(ROWS, "samples/s", "MLP throughput", "demo", "The finding.")
+    again = performance._figure_html(ROWS, "samples/s", "MLP throughput", "demo", "The finding.")
+    assert first == again, "the same data draws the same SVG: no dates, no random ids"
+    svg = first[first.index("<svg"):first.index("</svg>")]
+    assert 'role="img" aria-labelledby="chart-demo"' in svg
+    assert '<title id="chart-demo">MLP throughput: The finding.</title>' in svg
+    assert "currentColor" in svg and "#010203" not in svg and "<image" not in svg
+    assert re.search(r"<text[^>]*>|font", svg), "labels are text, not paths"
+    assert all(label in svg for label in ("PyTorch eager", "PyTorch torch.compile", "TensorFlow tf.function"))
+    assert "<figcaption>MLP throughput. The finding." in first
+
+
+def timing_pairs() -> list[str]:
+    return sorted({ref.name for ref in scan_references(ROOT / "docs") if ref.page == "performance/index.md"})
+
+
+def test_every_timing_pair_runs_alone_in_a_fresh_interpreter():
+    names = timing_pairs() + ["graphs/compile_speedup", "deployment/measure"]
+    assert len(names) >= 8
+    for name in names:
+        for snippet in load_pair(ROOT, name).snippets:
+            assert snippet.options.alone and snippet.options.fresh and snippet.options.varies, snippet.relpath
+
+
+def test_the_performance_page_draws_each_question_and_quotes_only_generated_numbers(built_site):
+    html = page_html(built_site, "performance/index.md")
+    charts = re.findall(r'<svg role="img" aria-labelledby="([^"]+)"', html)
+    assert len(charts) >= 6, charts
+    for ident in charts:
+        assert re.search(rf'<title id="{ident}">[^<]+\d', html), f"{ident}: its title states a figure"
+    source = (ROOT / "docs" / "performance" / "index.md").read_text(encoding="utf-8")
+    prose = re.sub(r"```.*?```", "", source, flags=re.S)
+    # A measurement: a ratio (2.0×, not the dimensions 3 × 3), a share or a unit of time or memory.
+    typed = re.findall(r"\b\d+(?:\.\d+)?\s*(?:×(?!\s*\d)|%|ms\b|µs|s\b|samples/s|MiB)", prose)
+    assert not typed, f"numbers typed into the prose instead of generated: {typed}"
+
+
+@pytest.mark.parametrize("name", timing_pairs())
+def test_each_timing_pair_reports_its_method_fields(built_site, name):
+    from sidebyside.cache import Cache, default_dir, key_for
+
+    cache = Cache(default_dir(ROOT))
+    for snippet in load_pair(ROOT, name).snippets:
+        outcome = cache.get(key_for(snippet))
+        assert outcome is not None and outcome.ok, snippet.relpath
+        measured = outcome.measured
+        assert {"threads", "repeats", "calls", "warmup", "rows"} <= set(measured), snippet.relpath
+        for row in measured["rows"]:
+            if row["q1"] is not None:  # None: one process per figure (peak memory), no spread
+                assert row["q1"] <= row["median"] <= row["q3"], (snippet.relpath, row)
+            assert row["metric"] in performance.UNITS, row
