@@ -80,8 +80,25 @@ def test_each_timing_pair_reports_its_method_fields(built_site, name):
         outcome = cache.get(key_for(snippet))
         assert outcome is not None and outcome.ok, snippet.relpath
         measured = outcome.measured
-        assert {"threads", "repeats", "calls", "warmup", "rows"} <= set(measured), snippet.relpath
+        timed = any(row["q1"] is not None for row in measured["rows"])
+        # A timing reports its warm-up and repetitions; one figure per process, its steps.
+        fields = {"threads", "rows"} | ({"repeats", "calls", "warmup"} if timed else {"steps"})
+        assert fields <= set(measured), snippet.relpath
         for row in measured["rows"]:
             if row["q1"] is not None:  # None: one process per figure (peak memory), no spread
                 assert row["q1"] <= row["median"] <= row["q3"], (snippet.relpath, row)
             assert row["metric"] in performance.UNITS, row
+
+
+def test_a_memory_finding_says_which_takes_more_and_a_one_model_chart_labels_only_batches():
+    memory = [dict(row, metric="MiB", q1=None, q3=None, spread=False) for row in ROWS]
+    assert performance._finding(memory, "MiB") == (
+        "PyTorch's smallest is `eager` at 1,000 MiB; TensorFlow's smallest is `tf.function` at "
+        "1,500 MiB: TensorFlow's takes 1.5× as much."
+    )
+    row = dict(ROWS[0])
+    assert performance._label(row, with_model=False, with_batch=True) == "PyTorch eager · batch 64"
+    assert performance._label(row, with_model=True, with_batch=False) == "PyTorch eager · MLP"
+    assert performance._label(row, with_model=False, with_batch=False) == "PyTorch eager"
+    svg = performance._figure_html(memory, "MiB", "Memory", "mem", "The finding.")
+    assert "MiB (lower is better)" in svg

@@ -1,12 +1,14 @@
 # snippet: fresh varies alone timeout=600
-# A benchmark: inference latency of a small MLP and a small CNN at
-# batch 1, 32 and 256, eager, then through torch.compile (inductor).
+# A benchmark: inference latency of a small MLP, a small CNN and
+# one Transformer encoder block at batch 1, 32 and 256, eager,
+# then through torch.compile (inductor).
 import statistics
 import time
 import warnings
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 N = 1  # one thread per side: one core against one core
@@ -19,35 +21,77 @@ warnings.filterwarnings("ignore", "dynamo_pgo")  # says just that
 
 BATCHES = (1, 32, 256)
 WARMUP, REPEATS, CALLS = 5, 7, 10
+SEQ, WIDTH, HEADS, FF = 128, 128, 4, 256  # the Transformer block
 
 rng = np.random.default_rng(0)
 f32 = np.float32
+
+
+# Kernels as Keras stores them: (in, out), (kh, kw, in, out)
+def kernels(shapes):
+    return [(rng.standard_normal(s) / np.sqrt(np.prod(s[:-1])))
+            .astype(f32) for s in shapes]
+
+
+mlp_k = kernels([(256, 512), (512, 512), (512, 10)])
+cnn_k = kernels([(3, 3, 3, 16), (3, 3, 16, 32), (32, 10)])
+# The block's q, k, v, o, ff1, ff2 and head kernels, in that order
+block_k = kernels([(WIDTH, WIDTH)] * 4
+                  + [(WIDTH, FF), (FF, WIDTH), (WIDTH, 10)])
 mlp_x = rng.standard_normal((256, 256)).astype(f32)
 cnn_x = rng.standard_normal((256, 32, 32, 3)).astype(f32)  # NHWC
-# Kernels as Keras stores them: dense (in, out), conv (kh, kw, in, out).
-mlp_k = [(rng.standard_normal(s) / np.sqrt(s[0])).astype(f32)
-         for s in [(256, 512), (512, 512), (512, 10)]]
-cnn_k = [(rng.standard_normal(s) / np.sqrt(np.prod(s[:-1]))).astype(f32)
-         for s in [(3, 3, 3, 16), (3, 3, 16, 32), (32, 10)]]
+block_x = rng.standard_normal((256, SEQ, WIDTH)).astype(f32)
 
-mlp = nn.Sequential(nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 512),
-                    nn.ReLU(), nn.Linear(512, 10))
+
+class Block(nn.Module):  # pre-norm encoder block, no dropout
+    def __init__(self):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(WIDTH, eps=1e-5)
+        self.norm2 = nn.LayerNorm(WIDTH, eps=1e-5)
+        self.q, self.k, self.v, self.o = (nn.Linear(WIDTH, WIDTH)
+                                          for _ in range(4))
+        self.ff1 = nn.Linear(WIDTH, FF)
+        self.ff2 = nn.Linear(FF, WIDTH)
+        self.head = nn.Linear(WIDTH, 10)
+
+    def forward(self, x):
+        def heads(z):  # (b, seq, width) -> (b, heads, seq, w/heads)
+            z = z.reshape(-1, SEQ, HEADS, WIDTH // HEADS)
+            return z.transpose(1, 2)
+
+        h = self.norm1(x)
+        a = F.scaled_dot_product_attention(
+            heads(self.q(h)), heads(self.k(h)), heads(self.v(h)))
+        x = x + self.o(a.transpose(1, 2).reshape(-1, SEQ, WIDTH))
+        x = x + self.ff2(torch.relu(self.ff1(self.norm2(x))))
+        return self.head(x.mean(1))  # mean-pool over the sequence
+
+
+mlp = nn.Sequential(nn.Linear(256, 512), nn.ReLU(),
+                    nn.Linear(512, 512), nn.ReLU(),
+                    nn.Linear(512, 10))
 # Unpadded 3x3 convolutions, as Keras's default "valid".
 cnn = nn.Sequential(nn.Conv2d(3, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
                     nn.Conv2d(16, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
-                    nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, 10))
+                    nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                    nn.Linear(32, 10))
+block = Block()
 with torch.no_grad():
-    for model, kernels in [(mlp, mlp_k), (cnn, cnn_k)]:
-        layers = [m for m in model if isinstance(m, (nn.Linear, nn.Conv2d))]
-        for layer, kernel in zip(layers, kernels):
+    for model, weights in [(mlp, mlp_k), (cnn, cnn_k),
+                           (block, block_k)]:
+        found = [m for m in model.modules()
+                 if isinstance(m, (nn.Linear, nn.Conv2d))]
+        for layer, kernel in zip(found, weights):
             order = (3, 2, 0, 1) if kernel.ndim == 4 else (1, 0)
-            layer.weight.copy_(torch.from_numpy(kernel.transpose(order)))
+            weight = torch.from_numpy(kernel.transpose(order))
+            layer.weight.copy_(weight)
             layer.bias.zero_()
-mlp.eval()
-cnn.eval()
+    for model in (mlp, cnn, block):
+        model.eval()
 inputs = {"MLP": torch.from_numpy(mlp_x),
           # PyTorch's own layout, NCHW, from the same NHWC numbers
-          "CNN": torch.from_numpy(cnn_x.transpose(0, 3, 1, 2).copy())}
+          "CNN": torch.from_numpy(cnn_x.transpose(0, 3, 1, 2).copy()),
+          "Transformer block": torch.from_numpy(block_x)}
 
 
 def measure(name, variant, fn, batch):
@@ -65,10 +109,11 @@ def measure(name, variant, fn, batch):
         out.numpy()
         samples.append(1e3 * (time.perf_counter() - start) / CALLS)
     q1, _, q3 = statistics.quantiles(samples, n=4)
-    rows.append({"model": name, "variant": variant, "metric": "ms/batch",
-                 "median": statistics.median(samples), "q1": q1, "q3": q3,
-                 "first_call_s": None if variant == "eager" else first_s,
-                 "batch": batch})
+    compiled = variant != "eager"
+    rows.append({"model": name, "variant": variant, "batch": batch,
+                 "metric": "ms/batch", "q1": q1, "q3": q3,
+                 "median": statistics.median(samples),
+                 "first_call_s": first_s if compiled else None})
 
 
 # The first torch.compile in a process pays a one-time start-up:
@@ -79,27 +124,33 @@ torch.compile(lambda a: torch.relu(2 * a))(inputs["MLP"])
 setup_s = time.perf_counter() - start
 
 rows = []
+models = [("MLP", mlp), ("CNN", cnn), ("Transformer block", block)]
 with torch.no_grad():
-    for name, model in [("MLP", mlp), ("CNN", cnn)]:
+    for name, model in models:
         # dynamic=False: one static-shape compile per batch size
         # (else the second size would recompile with dynamic shapes).
         compiled = torch.compile(model, dynamic=False)
-        for variant, fn in [("eager", model), ("torch.compile", compiled)]:
+        for variant, fn in [("eager", model),
+                            ("torch.compile", compiled)]:
             for batch in BATCHES:
                 measure(name, variant, fn, batch)
-    expected = mlp(inputs["MLP"][:2])
+    # Each model's outputs on 2 samples, eager: for the check.
+    expected = {name.split()[0]: model(inputs[name][:2])
+                for name, model in models}
 
-print("torch.compile max-autotune-no-cudagraphs: not run here, to stay "
-      "in the time budget")
-print(f"{N} intra-op and {N} inter-op thread; first call timed alone, "
-      f"{WARMUP} warm-up calls, then median (interquartile range) of "
-      f"{REPEATS} repetitions of {CALLS} calls")
-print(f"first torch.compile of a tiny function (one-time): {setup_s:.2f} s")
+print("torch.compile max-autotune-no-cudagraphs: not run here, to "
+      "stay in the time budget")
+print(f"{N} intra-op and {N} inter-op thread; first call timed "
+      f"alone, {WARMUP} warm-up calls, then median (interquartile "
+      f"range) of {REPEATS} repetitions of {CALLS} calls")
+print("first torch.compile of a tiny function (one-time): "
+      f"{setup_s:.2f} s")
 for row in rows:
     first = row["first_call_s"]
-    print(f"  {row['model']:<4} batch {row['batch']:>3}  {row['variant']:<14}"
-          f"{row['median']:7.3f} ms/batch ({row['q1']:.3f}-{row['q3']:.3f}),"
-          " first call " + ("-" if first is None else f"{first:.2f} s"))
+    print(f"  {row['model']:<17} batch {row['batch']:>3}  "
+          f"{row['variant']:<13} {row['median']:8.3f} ms/batch "
+          f"({row['q1']:.3f}-{row['q3']:.3f}), first call "
+          + ("-" if first is None else f"{first:.2f} s"))
 
 measured = {
     "one_time_compile_s": setup_s,  # the first compile in a process
@@ -107,4 +158,4 @@ measured = {
     "repeats": REPEATS, "calls": CALLS, "warmup": WARMUP,
     "rows": rows,
 }
-result = expected  # the MLP's outputs on 2 samples, eager
+result = expected

@@ -130,7 +130,7 @@ mode = "max-autotune-no-cudagraphs"
 rows.append(measure(f"torch.compile {mode}",
                     torch.compile(make_step()[1], mode=mode)))
 
-measured = {"one_time_compile_s": setup_s,  # the first compile in a process
+measured = {"one_time_compile_s": setup_s,  # once per process
             "threads": {"intra": N, "inter": N},
             "repeats": REPEATS, "calls": CALLS, "warmup": WARMUP,
             "rows": rows}

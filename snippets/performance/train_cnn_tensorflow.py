@@ -125,7 +125,7 @@ rows.append(measure("tf.function", tf.function(make_step()[1])))
 rows.append(measure("tf.function jit_compile",
                     tf.function(make_step()[1], jit_compile=True)))
 
-measured = {"one_time_compile_s": setup_s,  # the first compile in a process
+measured = {"one_time_compile_s": setup_s,  # once per process
             "threads": {"intra": N, "inter": N},
             "repeats": REPEATS, "calls": CALLS, "warmup": WARMUP,
             "rows": rows}

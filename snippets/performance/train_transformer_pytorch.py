@@ -26,11 +26,12 @@ f32 = np.float32
 x_np = rng.standard_normal((BATCH, SEQ, WIDTH)).astype(f32)
 y_np = rng.integers(0, CLASSES, BATCH)
 # Kernels as (in, out), as Keras stores them; biases zero.
-shapes = {"q": (WIDTH, WIDTH), "k": (WIDTH, WIDTH), "v": (WIDTH, WIDTH),
-          "o": (WIDTH, WIDTH), "ff1": (WIDTH, FF), "ff2": (FF, WIDTH),
+shapes = {"q": (WIDTH, WIDTH), "k": (WIDTH, WIDTH),
+          "v": (WIDTH, WIDTH), "o": (WIDTH, WIDTH),
+          "ff1": (WIDTH, FF), "ff2": (FF, WIDTH),
           "head": (WIDTH, CLASSES)}
-kernels = {name: (rng.standard_normal(shape) / np.sqrt(shape[0])).astype(f32)
-           for name, shape in shapes.items()}
+kernels = {name: (rng.standard_normal(shape) / np.sqrt(shape[0]))
+           .astype(f32) for name, shape in shapes.items()}
 x = torch.from_numpy(x_np)
 y = torch.from_numpy(y_np)
 
@@ -44,8 +45,9 @@ class Block(nn.Module):  # pre-norm encoder block, no dropout
             setattr(self, name, nn.Linear(fan_in, fan_out))
 
     def forward(self, x):
-        def heads(z):  # (b, seq, width) -> (b, heads, seq, width / heads)
-            return z.reshape(-1, SEQ, HEADS, WIDTH // HEADS).transpose(1, 2)
+        def heads(z):  # (b, seq, width) -> (b, heads, seq, w/heads)
+            z = z.reshape(-1, SEQ, HEADS, WIDTH // HEADS)
+            return z.transpose(1, 2)
 
         h = self.norm1(x)
         a = F.scaled_dot_product_attention(
@@ -60,7 +62,8 @@ def make_model():  # every variant starts from the same NumPy weights
     with torch.no_grad():
         for name, kernel in kernels.items():
             layer = getattr(model, name)
-            layer.weight.copy_(torch.from_numpy(kernel.T))  # (out, in)
+            # PyTorch stores a Linear weight as (out, in)
+            layer.weight.copy_(torch.from_numpy(kernel.T))
             layer.bias.zero_()
     return model, torch.optim.SGD(model.parameters(), lr=0.01)
 
@@ -76,7 +79,8 @@ def train_step(model, opt, x, y):
 
 def measure(variant, model, opt):
     start = time.perf_counter()
-    loss, logits = train_step(model, opt, x, y)  # compiled: traces, compiles
+    # A compiled step traces and compiles on its first call.
+    loss, logits = train_step(model, opt, x, y)
     first_s = time.perf_counter() - start
     for _ in range(WARMUP):
         train_step(model, opt, x, y)
@@ -88,9 +92,11 @@ def measure(variant, model, opt):
         samples.append(BATCH * CALLS / (time.perf_counter() - start))
     q1, _, q3 = statistics.quantiles(samples, n=4)
     rows.append({"model": "Transformer block", "variant": variant,
-                 "metric": "samples/s", "median": statistics.median(samples),
+                 "metric": "samples/s",
+                 "median": statistics.median(samples),
                  "q1": q1, "q3": q3, "batch": BATCH,
-                 "first_call_s": None if variant == "eager" else first_s})
+                 "first_call_s":
+                     None if variant == "eager" else first_s})
     return loss.item(), logits.detach()
 
 
@@ -110,10 +116,11 @@ assert abs(compiled_loss - loss) < 1e-5, (compiled_loss, loss)
 
 print(f"Transformer block: seq {SEQ}, width {WIDTH}, {HEADS} heads, "
       f"feed-forward {FF}, batch {BATCH}, SGD lr 0.01")
-print(f"{N} intra-op and {N} inter-op thread; first call timed alone, "
-      f"{WARMUP} warm-up calls, then median (interquartile range) of "
-      f"{REPEATS} repetitions of {CALLS} calls")
-print(f"first torch.compile of a tiny function (one-time): {setup_s:.2f} s")
+print(f"{N} intra-op and {N} inter-op thread; first call timed "
+      f"alone, {WARMUP} warm-up calls, then median (interquartile "
+      f"range) of {REPEATS} repetitions of {CALLS} calls")
+print("first torch.compile of a tiny function (one-time): "
+      f"{setup_s:.2f} s")
 for row in rows:
     first = row["first_call_s"]
     print(f"  {row['variant']:<14} {row['median']:5.0f} samples/s "
@@ -123,9 +130,9 @@ for row in rows:
 # default mode's, past this script's time budget, for nothing to
 # tune: Inductor's C++ GEMM template wants constant (frozen)
 # weights, so each matmul of a training step has one candidate.
-print("torch.compile max-autotune-no-cudagraphs: not run (time budget): "
-      "its first call costs about as much again, and each matmul has "
-      "one candidate")
+print("torch.compile max-autotune-no-cudagraphs: not run (time "
+      "budget): its first call costs about as much again, and each "
+      "matmul has one candidate")
 
 measured = {
     "one_time_compile_s": setup_s,  # the first compile in a process

@@ -23,11 +23,12 @@ f32 = np.float32
 x_np = rng.standard_normal((BATCH, SEQ, WIDTH)).astype(f32)
 y_np = rng.integers(0, CLASSES, BATCH)
 # Kernels as (in, out), as Keras stores them; biases zero.
-shapes = {"q": (WIDTH, WIDTH), "k": (WIDTH, WIDTH), "v": (WIDTH, WIDTH),
-          "o": (WIDTH, WIDTH), "ff1": (WIDTH, FF), "ff2": (FF, WIDTH),
+shapes = {"q": (WIDTH, WIDTH), "k": (WIDTH, WIDTH),
+          "v": (WIDTH, WIDTH), "o": (WIDTH, WIDTH),
+          "ff1": (WIDTH, FF), "ff2": (FF, WIDTH),
           "head": (WIDTH, CLASSES)}
-kernels = {name: (rng.standard_normal(shape) / np.sqrt(shape[0])).astype(f32)
-           for name, shape in shapes.items()}
+kernels = {name: (rng.standard_normal(shape) / np.sqrt(shape[0]))
+           .astype(f32) for name, shape in shapes.items()}
 x = tf.constant(x_np)
 y = tf.constant(y_np)
 
@@ -41,7 +42,7 @@ class Block(keras.Model):  # pre-norm encoder block, no dropout
             setattr(self, name, layers.Dense(fan_out))
 
     def call(self, x):
-        def heads(z):  # (b, seq, width) -> (b, heads, seq, width / heads)
+        def heads(z):  # (b, seq, width) -> (b, heads, seq, w/heads)
             z = tf.reshape(z, (-1, SEQ, HEADS, WIDTH // HEADS))
             return tf.transpose(z, (0, 2, 1, 3))
 
@@ -50,10 +51,11 @@ class Block(keras.Model):  # pre-norm encoder block, no dropout
         scale = 1 / np.sqrt(f32(WIDTH // HEADS))
         scores = tf.matmul(q, k, transpose_b=True) * scale
         a = tf.matmul(tf.nn.softmax(scores), v)
-        a = tf.reshape(tf.transpose(a, (0, 2, 1, 3)), (-1, SEQ, WIDTH))
+        a = tf.transpose(a, (0, 2, 1, 3))
+        a = tf.reshape(a, (-1, SEQ, WIDTH))
         x = x + self.o(a)
         x = x + self.ff2(tf.nn.relu(self.ff1(self.norm2(x))))
-        return self.head(tf.reduce_mean(x, 1))  # mean-pool over the sequence
+        return self.head(tf.reduce_mean(x, 1))  # mean-pool over seq
 
 
 def make_model():  # every variant starts from the same NumPy weights
@@ -63,15 +65,17 @@ def make_model():  # every variant starts from the same NumPy weights
         layer = getattr(model, name)
         layer.set_weights([kernel, np.zeros(kernel.shape[1], f32)])
     opt = keras.optimizers.SGD(learning_rate=0.01)
-    opt.build(model.trainable_variables)  # before any tf.function traces
+    # Built before any tf.function traces the step
+    opt.build(model.trainable_variables)
     return model, opt
 
 
 def train_step(model, opt, x, y):
     with tf.GradientTape() as tape:
         logits = model(x, training=True)
-        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(
-            y, logits, from_logits=True))
+        loss = tf.reduce_mean(
+            keras.losses.sparse_categorical_crossentropy(
+                y, logits, from_logits=True))
     grads = tape.gradient(loss, model.trainable_variables)
     opt.apply(grads, model.trainable_variables)
     return loss, logits
@@ -79,7 +83,8 @@ def train_step(model, opt, x, y):
 
 def measure(variant, model, opt, step=train_step):
     start = time.perf_counter()
-    loss, logits = step(model, opt, x, y)  # compiled: traces, compiles
+    # A compiled step traces and compiles on its first call.
+    loss, logits = step(model, opt, x, y)
     first_s = time.perf_counter() - start
     for _ in range(WARMUP):
         step(model, opt, x, y)
@@ -91,9 +96,11 @@ def measure(variant, model, opt, step=train_step):
         samples.append(BATCH * CALLS / (time.perf_counter() - start))
     q1, _, q3 = statistics.quantiles(samples, n=4)
     rows.append({"model": "Transformer block", "variant": variant,
-                 "metric": "samples/s", "median": statistics.median(samples),
+                 "metric": "samples/s",
+                 "median": statistics.median(samples),
                  "q1": q1, "q3": q3, "batch": BATCH,
-                 "first_call_s": None if variant == "eager" else first_s})
+                 "first_call_s":
+                     None if variant == "eager" else first_s})
     return loss.numpy(), logits.numpy()
 
 
@@ -108,9 +115,9 @@ for variant, jit in [("tf.function", False),
 
 print(f"Transformer block: seq {SEQ}, width {WIDTH}, {HEADS} heads, "
       f"feed-forward {FF}, batch {BATCH}, SGD lr 0.01")
-print(f"{N} intra-op and {N} inter-op thread; first call timed alone, "
-      f"{WARMUP} warm-up calls, then median (interquartile range) of "
-      f"{REPEATS} repetitions of {CALLS} calls")
+print(f"{N} intra-op and {N} inter-op thread; first call timed "
+      f"alone, {WARMUP} warm-up calls, then median (interquartile "
+      f"range) of {REPEATS} repetitions of {CALLS} calls")
 for row in rows:
     first = row["first_call_s"]
     print(f"  {row['variant']:<23} {row['median']:5.0f} samples/s "

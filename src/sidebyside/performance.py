@@ -7,6 +7,9 @@ Each side of a timing pair binds::
                 "rows": [{"model": ..., "variant": ..., "metric": ..., "batch": B,
                           "median": ..., "q1": ..., "q3": ..., "first_call_s": ... or None}]}
 
+A figure that is one per process (peak memory) has ``q1``/``q3`` ``None`` and ``"steps"`` in
+place of ``repeats``, ``calls`` and ``warmup``; :func:`method` takes only timed pairs.
+
 Like :mod:`sidebyside.pages`, every function fails closed (:class:`~sidebyside.pages.TableError`
 naming the page and line of the calling block) when a pair is missing, did not run, or its
 ``measured`` lacks a field; nothing is typed by hand, so a new run changes the page.
@@ -62,10 +65,22 @@ def _figure(value: float) -> str:
     return f"{value:.3g}"
 
 
-def table(name: str, metric: str) -> str:
+def _of_model(function: str, name: str, rows: list[dict], model: str | None) -> list[dict]:
+    """The rows of one model (all of them for ``model=None``); a model the pair did not measure
+    fails, naming the calling block."""
+    if model is None or not rows:
+        return rows
+    chosen = [row for row in rows if row["model"] == model]
+    if not chosen:
+        models = ", ".join(sorted({row["model"] for row in rows}))
+        raise _fail(get_engine(), function, name, f"pair {name} measured no model {model!r} (it has {models})")
+    return chosen
+
+
+def table(name: str, metric: str, model: str | None = None) -> str:
     """Markdown table: framework, model, batch, variant, median with its interquartile range,
-    and the first call (trace and compile) where the variant has one."""
-    rows = _rows("table", name, metric)
+    and the first call (trace and compile) where the variant has one; ``model`` picks one."""
+    rows = _of_model("table", name, _rows("table", name, metric), model)
     if not rows:
         return "*Preview build: the measurements appear when the snippets run.*"
     unit = UNITS[metric]
@@ -74,33 +89,38 @@ def table(name: str, metric: str) -> str:
     columns = [("Framework", lambda r: FRAMEWORKS[r["framework"]].label)]
     columns += [(title, lambda r, k=key: str(r.get(k, ""))) for key, title in (("model", "Model"), ("batch", "Batch"))
                 if key not in shared]
-    columns += [
-        ("Variant", lambda r: f"`{r['variant']}`"),
-        (f"Median, {unit}", lambda r: _figure(r["median"])),
-        ("Interquartile range", lambda r: f"{_figure(r['q1'])}–{_figure(r['q3'])}" if r["spread"] else "one run"),
-        ("First call, s", lambda r: "–" if r.get("first_call_s") is None else f"{r['first_call_s']:.2f}"),
-    ]
+    spread = any(r["spread"] for r in rows)
+    columns += [("Variant", lambda r: f"`{r['variant']}`"),
+                (f"Median, {unit}" if spread else unit[0].upper() + unit[1:], lambda r: _figure(r["median"]))]
+    if spread:  # else every figure is one run, which the line under the table says
+        columns.append(("Interquartile range",
+                        lambda r: f"{_figure(r['q1'])}–{_figure(r['q3'])}" if r["spread"] else "one run"))
+    if any(r.get("first_call_s") is not None for r in rows):
+        columns.append(("First call, s", lambda r: "–" if r.get("first_call_s") is None else f"{r['first_call_s']:.2f}"))
     lines = ["| " + " | ".join(title for title, _ in columns) + " |",
-             "| " + " | ".join("---:" if title.startswith(("Median", "Interquartile", "First", "Batch")) else "---"
+             "| " + " | ".join("---" if title in ("Framework", "Model", "Variant") else "---:"
                                for title, _ in columns) + " |"]
     for row in rows:
         lines.append("| " + " | ".join(cell(row) for _, cell in columns) + " |")
     context = ", ".join(f"{key} {value}" for key, value in shared.items() if value not in (None, ""))
+    if not spread:  # the interquartile column is left out: say why
+        context = "; ".join(part for part in (context, "one run per figure, each in a process of its own") if part)
     context = f"{context[0].upper()}{context[1:]}; from" if context else "From"
     return varying("\n".join(lines) + f"\n\n{context} the run of pair [{name}](#{anchor(name)}) that made this page.")
 
 
-def _label(row: dict, with_model: bool) -> str:
+def _label(row: dict, with_model: bool, with_batch: bool) -> str:
+    """A bar's label: framework and variant, then the model and the batch where the chart's bars
+    differ in them (a chart of one model at three batch sizes says only the batch)."""
     label = " ".join(part for part in (FRAMEWORKS[row["framework"]].label, row["variant"]) if part)
-    if with_model:
-        where = f"{row['model']}, batch {row['batch']}" if row.get("batch") else row["model"]
-        label = f"{label} · {where}"
-    return label
+    where = ", ".join(part for part in (row["model"] if with_model else "",
+                                        f"batch {row['batch']}" if with_batch and row.get("batch") else "") if part)
+    return f"{label} · {where}" if where else label
 
 
 def finding(name: str, metric: str, model: str | None = None) -> str:
     """One sentence with the best variant of each framework and their ratio (from the data)."""
-    rows = [row for row in _rows("finding", name, metric) if model is None or row["model"] == model]
+    rows = _of_model("finding", name, _rows("finding", name, metric), model)
     if not rows:
         return "*Preview build: this sentence quotes the measurements when the snippets run.*"
     return varying("**In short:** " + _finding(rows, metric))
@@ -119,26 +139,34 @@ def _finding(rows: list[dict], metric: str) -> str:
     best = {fw: pick((r for r in rows if r["framework"] == fw), key=lambda r: r["median"])
             for fw in FRAMEWORKS if any(r["framework"] == fw for r in rows)}
     unit = UNITS[metric]
-    parts = [f"{FRAMEWORKS[fw].label}'s best is `{row['variant']}` at {_figure(row['median'])} {unit}"
+    memory = metric == "MiB"
+    best_word = "smallest" if memory else "best"
+    parts = [f"{FRAMEWORKS[fw].label}'s {best_word} is `{row['variant']}` at {_figure(row['median'])} {unit}"
              for fw, row in best.items()]
     sentence = "; ".join(parts)
     if len(best) == 2:
         a, b = best["pytorch"]["median"], best["tensorflow"]["median"]
         faster = ("pytorch" if a > b else "tensorflow") if better else ("pytorch" if a < b else "tensorflow")
+        slower = next(fw for fw in best if fw != faster)
         ratio = max(a, b) / min(a, b)
-        sentence += f": {FRAMEWORKS[faster].label} is {ratio:.1f}× {'ahead' if ratio >= 1.05 else 'level'}"
         if ratio < 1.05:
-            sentence = sentence.replace(f"{FRAMEWORKS[faster].label} is {ratio:.1f}× level", "the two are within 5 %")
+            sentence += ": the two are within 5 %"
+        elif memory:
+            sentence += f": {FRAMEWORKS[slower].label}'s takes {ratio:.1f}× as much"
+        else:
+            sentence += f": {FRAMEWORKS[faster].label} is {ratio:.1f}× ahead"
     return sentence + "."
 
 
-def chart(name: str, metric: str, title: str) -> str:
+def chart(name: str, metric: str, title: str, model: str | None = None) -> str:
     """An SVG bar chart of every row of ``metric`` (median, with the interquartile range as an
-    error bar), in a figure whose caption and SVG title state the main finding."""
-    rows = _rows("chart", name, metric)
+    error bar), in a figure whose caption and SVG title state the main finding; ``model`` picks
+    one model's rows."""
+    rows = _of_model("chart", name, _rows("chart", name, metric), model)
     if not rows:
         return "*Preview build: the chart is drawn when the snippets run.*"
-    return _figure_html(rows, metric, title, f"{anchor(name)}-{metric}", _finding(rows, metric))
+    ident = f"{anchor(name)}-{metric}" + (f"-{model}" if model else "")
+    return _figure_html(rows, metric, title, ident, _finding(rows, metric))
 
 
 def compile_chart(*names: str) -> str:
@@ -214,8 +242,9 @@ def _figure_html(rows: list[dict], metric: str, title: str, ident: str, summary:
     matplotlib.use("svg")
     from matplotlib import pyplot as plt
 
-    with_model = len({(r["model"], r.get("batch")) for r in rows}) > 1
-    labels = [_label(row, with_model) for row in rows]
+    with_model = len({r["model"] for r in rows}) > 1
+    with_batch = len({r.get("batch") for r in rows}) > 1
+    labels = [_label(row, with_model, with_batch) for row in rows]
     unit = UNITS.get(metric, metric)
     higher = HIGHER_IS_BETTER.get(metric, False)
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"sidebyside-{ident}",
@@ -224,7 +253,9 @@ def _figure_html(rows: list[dict], metric: str, title: str, ident: str, summary:
         fig, ax = plt.subplots(figsize=(7.2, 0.9 + 0.3 * len(rows)))
         positions = list(range(len(rows)))[::-1]
         medians = [r["median"] for r in rows]
-        errors = [[r["median"] - r["q1"] for r in rows], [r["q3"] - r["median"] for r in rows]]
+        # Error bars: the interquartile range, where there is one (not for one run per figure)
+        errors = ([[r["median"] - r["q1"] for r in rows], [r["q3"] - r["median"] for r in rows]]
+                  if any(r.get("spread", True) for r in rows) else None)
         ax.barh(positions, medians, xerr=errors, color=[_COLOURS[r["framework"]] for r in rows],
                 ecolor=_INK, capsize=2, height=0.6)
         ax.set_yticks(positions, labels)
