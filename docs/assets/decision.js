@@ -16,8 +16,9 @@
    keeps the weights in the address. Unknown ids, malformed pairs and weights outside 0..max
    are ignored, and those criteria keep the default weight.
 
-   No library, no network. Runs on every page load, including Material's instant navigation
-   (document$), and does nothing on pages without the widget. */
+   No library, no network. Only the decision page loads it (a <script> in its content), on a
+   full load and on each of Material's instant navigations to it; without the widget it does
+   nothing. */
 (function () {
   "use strict";
 
@@ -395,9 +396,11 @@
     update();
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
+  /* The page loads this file from a <script> inside its content, not on every page of the site
+     (Lighthouse: scripts only where they are used), and Material's instant navigation runs
+     content scripts again on each visit: so it sets up the page that is current when it runs,
+     and subscribes to nothing that would outlive the page. */
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
     init();
