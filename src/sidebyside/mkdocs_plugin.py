@@ -12,6 +12,7 @@ collection, ends with exactly one ``snippets: N run, M from cache, F failed`` li
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
@@ -21,6 +22,21 @@ from mkdocs.structure.files import File
 from . import apimap, notebooks
 from .engine import Engine, engine_for, log, use_engine
 from .settings import Settings
+
+
+# Pygments wraps every name (class "n") and every run of spaces (class "w") of highlighted code in
+# a span of its own: a quarter of the elements of a topic page, and Lighthouse's dom-size and
+# the style and layout time of the largest pages grow with them. Material colours a name in
+# --md-code-hl-name-color, which is the code's own colour (--md-code-fg-color) in both
+# schemes, and spaces not at all, as nbconvert's notebook styles do: without these spans the
+# code looks the same, copies the same and is searched the same. Only those exact classes,
+# holding text alone, lose their span.
+_PLAIN_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
+
+
+def lean_code(page_html: str) -> str:
+    """The page's highlighted code without the spans that change nothing it shows."""
+    return _PLAIN_TOKEN.sub(r"\1", page_html)
 
 
 class SideBySidePlugin(BasePlugin):
@@ -107,10 +123,10 @@ class SideBySidePlugin(BasePlugin):
             # the exclusion.
             page.meta.setdefault("search", {"boost": 0.5})
             html = notebooks.mark_varying(notebooks.without_loaders(html), Path(page.file.abs_src_path))
-            body = f'<section class="sbs-notebook" data-search-exclude>\n{html}\n</section>'
+            body = f'<section class="sbs-notebook" data-search-exclude>\n{lean_code(html)}\n</section>'
             return notebooks.header(notebook, config.repo_url) + body
         html, _ = apimap.link_mentions(html, page.file.src_uri, self.mentions)
-        return html
+        return lean_code(html)
 
     def _summarize(self) -> None:
         if not self.summarized:  # strict mode raises after post_build and calls on_build_error
