@@ -390,3 +390,46 @@ def test_search_lands_on_the_topic_page_before_its_notebook(site, new_page):
     pages = search_result_pages(site, new_page, "define-by-run")
     topic, notebook = urljoin(site.base, "graphs/"), urljoin(site.base, NOTEBOOK)
     assert topic in pages and pages.index(topic) < (pages.index(notebook) if notebook in pages else len(pages))
+
+
+# -- Accessibility: axe-core on every page, in both colour schemes ----------------------------
+
+# content-visibility: auto (docs/assets/sidebyside.css) skips the layout of what is off screen,
+# and axe cannot tell the colours of text that is not laid out: the check lays out everything,
+# and ends Material's colour transitions, which axe would otherwise catch half-way.
+EVERYTHING_LAID_OUT = (
+    "*, *::before, *::after { content-visibility: visible !important;"
+    " transition: none !important; animation: none !important; }"
+)
+
+
+def axe_problems(axe, page, name: str) -> list[str]:
+    """One line per axe violation of the page: rule, impact, how many nodes, the first ones."""
+    page.add_style_tag(content=EVERYTHING_LAID_OUT)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    problems = []
+    for violation in axe.run(page).response["violations"]:
+        nodes = violation["nodes"]
+        where = "; ".join(" ".join(map(str, node["target"])) for node in nodes[:3])
+        problems.append(
+            f"{name}: {violation['id']} ({violation['impact']}), {len(nodes)} nodes: {where}: {violation['help']}"
+        )
+    return problems
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_every_page_has_no_axe_violations(site, new_page, color_scheme):
+    """axe-core's default rules (WCAG 2 A and AA and its best practices) on every page of the
+    built site, at the width that shows both columns of a pair, in the light and in the dark
+    scheme (Material follows prefers-color-scheme on a first visit)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    problems: list[str] = []
+    pages = site_pages(site.directory)
+    for name in pages:
+        context, page = new_page(WIDE, color_scheme)
+        page.goto(site.base + name, wait_until="networkidle")
+        problems += axe_problems(axe, page, name)
+        context.close()
+    assert not problems, f"{len(problems)} violations in {color_scheme}:\n" + "\n".join(problems)

@@ -161,3 +161,30 @@ def test_no_page_shows_a_cpp_log_line(built_site):
         if match
     ]
     assert not offenders, "\n".join(offenders)
+
+
+def test_lean_code_drops_only_the_spans_that_change_nothing_shown():
+    """Names and spaces lose their Pygments span (Material draws them in the code's colour);
+    every other token keeps its span, and the code's text is the same."""
+    from sidebyside.mkdocs_plugin import lean_code
+
+    code = (
+        '<pre><span></span><code><span class="n">rng</span><span class="w"> </span>'
+        '<span class="o">=</span> <span class="n">np</span><span class="o">.</span>'
+        '<span class="nb">print</span><span class="p">(</span><span class="mi">0</span>'
+        '<span class="p">)</span>  <span class="c1"># n</span></code></pre>'
+    )
+    lean = lean_code(code)
+    assert visible_text(lean) == visible_text(code)
+    assert 'class="n"' not in lean and 'class="w"' not in lean
+    for token in ("o", "nb", "p", "mi", "c1"):
+        assert f'<span class="{token}">' in lean
+    assert lean.startswith('<pre><span></span><code tabindex="0">')
+
+
+def test_the_decision_script_loads_on_the_decision_page_only(built_site):
+    """decision.js: a script in the decision page's content, on no other page (Lighthouse)."""
+    for path in built_site.directory.rglob("*.html"):
+        relative = path.relative_to(built_site.directory).as_posix()
+        loads = "assets/decision.js" in path.read_text(encoding="utf-8")
+        assert loads == (relative == "decision/index.html"), relative
