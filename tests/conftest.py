@@ -132,7 +132,7 @@ def shown_output(block: str, relpath: str) -> str | None:
     start = block.index(title)
     following = block.find('<span class="filename">snippets/', start + len(title))
     side = block[start : following if following != -1 else None]
-    match = re.search(r'sbs-output[^>]*>.*?<code>(.*?)</code>', side, re.DOTALL)
+    match = re.search(r'sbs-output[^>]*>.*?<code[^>]*>(.*?)</code>', side, re.DOTALL)
     return visible_text(match.group(1)) if match else None
 
 
