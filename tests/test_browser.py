@@ -227,16 +227,24 @@ def search_result_pages(site, new_page, word: str) -> list[str]:
     page.goto(site.base + "index.html", wait_until="networkidle")
     search = page.locator("input.md-search__input")
     search.click()
-    search.press_sequentially(word, delay=20)  # Material searches on key events, as a user types
-    # The worker answers with results or with "No matching documents"; wait for either.
-    page.wait_for_function(
-        """() => document.querySelector('.md-search-result__item') !== null
-                 || /no matching/i.test(document.querySelector('.md-search-result__meta')?.textContent ?? '')""",
-        timeout=TIMEOUT_MS,
-    )
-    hrefs = page.eval_on_selector_all(
-        ".md-search-result__item a", "links => links.map(link => link.href)"
-    )
+    # Material searches on key events. Typed letter by letter, each prefix ("define-by-") is a
+    # query of its own whose answer ("No matching documents", other pages) can be on screen for
+    # a moment under load: the whole word goes in at once, then one key event searches for it.
+    search.fill(word)
+    search.press("End")
+    # Wait for results, then until two reads a moment apart agree; none in time: an empty list.
+    try:
+        page.wait_for_selector(".md-search-result__item", timeout=TIMEOUT_MS)
+    except PlaywrightTimeout:
+        return []
+    read = ".md-search-result__item a"
+    hrefs = page.eval_on_selector_all(read, "links => links.map(link => link.href)")
+    for _ in range(20):
+        page.wait_for_timeout(250)
+        again = page.eval_on_selector_all(read, "links => links.map(link => link.href)")
+        if again == hrefs:
+            break
+        hrefs = again
     # Result links carry ?h=<query> (search.highlight) and a section anchor.
     pages = []
     for href in hrefs:
