@@ -20,7 +20,7 @@ torch.compiler.config.force_disable_caches = True
 warnings.filterwarnings("ignore", "dynamo_pgo")  # says just that
 
 BATCHES = (1, 32, 256)
-WARMUP, REPEATS, CALLS = 5, 7, 10
+WARMUP, REPEATS, CALLS = 3, 5, 10
 SEQ, WIDTH, HEADS, FF = 128, 128, 4, 256  # the Transformer block
 
 rng = np.random.default_rng(0)

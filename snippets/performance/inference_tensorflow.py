@@ -17,7 +17,7 @@ tf.config.threading.set_inter_op_parallelism_threads(N)
 # call pays in full.
 
 BATCHES = (1, 32, 256)
-WARMUP, REPEATS, CALLS = 5, 7, 10
+WARMUP, REPEATS, CALLS = 3, 5, 10
 SEQ, WIDTH, HEADS, FF = 128, 128, 4, 256  # the Transformer block
 
 rng = np.random.default_rng(0)
