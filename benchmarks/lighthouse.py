@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import gzip
 import http.server
 import json
@@ -27,11 +26,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from browser import serve, site_pages  # noqa: E402  the browser tests' server and page list
 LIGHTHOUSE = ROOT / "benchmarks" / "node_modules" / "lighthouse" / "cli" / "index.js"
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROME_FLAGS = (
@@ -81,30 +81,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve(directory: Path, port: int):
-    handler = functools.partial(GzipHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def site_pages(directory: Path) -> list[str]:
-    """Every HTML page, as the browser tests list them (no 404 page, no assets)."""
-    pages = []
-    for path in sorted(directory.rglob("*.html")):
-        relative = path.relative_to(directory).as_posix()
-        if relative == "404.html" or relative.split("/")[0] in {"assets", "search"}:
-            continue
-        pages.append(relative)
-    return pages
 
 
 def build(site_dir: Path, base: str) -> None:
@@ -209,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             reports.mkdir(parents=True, exist_ok=True)
         else:
             reports = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="lh-json-")))
-        base = stack.enter_context(serve(directory, port))
+        base = stack.enter_context(serve(directory, port, GzipHandler))
         results: dict[str, dict] = {}
         for name in args.pages or site_pages(directory):
             url = base + name.removesuffix("index.html")

@@ -32,10 +32,11 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(directory: Path):
-    """An HTTP server for ``directory`` on a free port of 127.0.0.1; yields its base URL."""
-    handler = functools.partial(_Quiet, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serve(directory: Path, port: int = 0, handler: type = _Quiet):
+    """An HTTP server for ``directory`` on 127.0.0.1 (``port`` 0: a free one); yields its base
+    URL. ``handler``: a SimpleHTTPRequestHandler class (benchmarks/lighthouse.py gzips)."""
+    handler = functools.partial(handler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -43,6 +44,17 @@ def serve(directory: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def site_pages(directory: Path) -> list[str]:
+    """Every HTML page of the built site, as paths relative to its root (no 404, no assets)."""
+    pages = []
+    for path in sorted(directory.rglob("*.html")):
+        relative = path.relative_to(directory).as_posix()
+        if relative == "404.html" or relative.split("/")[0] in {"assets", "search"}:
+            continue
+        pages.append(relative)
+    return pages
 
 
 @contextlib.contextmanager

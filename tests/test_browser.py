@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import re
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from browser import site_pages
 from conftest import ROOT, TIMEOUT_MS, serve_sitemap_for_this_origin
 
 pytestmark = pytest.mark.browser
@@ -21,17 +21,6 @@ pytestmark = pytest.mark.browser
 NARROW = 390
 WIDE = 1280
 FRAMEWORKS = ("PyTorch", "TensorFlow")
-
-
-def site_pages(directory: Path) -> list[str]:
-    """Every HTML page of the built site, as paths relative to its root (no 404, no assets)."""
-    pages = []
-    for path in sorted(directory.rglob("*.html")):
-        relative = path.relative_to(directory).as_posix()
-        if relative == "404.html" or relative.split("/")[0] in {"assets", "search"}:
-            continue
-        pages.append(relative)
-    return pages
 
 
 def pair_blocks(pair):
