@@ -30,9 +30,9 @@ def add(a, b):
 
 
 # A call costs microseconds: time blocks of CALLS calls, and
-# REPEATS blocks. TensorFlow's calls cost ten times PyTorch's or
-# more, so it runs a tenth as many per block: on each side the
-# slowest variant takes 2-3 s.
+# REPEATS blocks. TensorFlow's calls cost ten to twenty times
+# PyTorch's, so it runs a twentieth as many per block: on each
+# side the slowest variant takes 2-3 s.
 WARMUP, REPEATS, CALLS = 100, 15, 10_000
 
 

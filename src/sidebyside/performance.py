@@ -7,6 +7,7 @@ Each side of a timing pair binds::
                 "rows": [{"model": ..., "variant": ..., "metric": ..., "batch": B,
                           "median": ..., "q1": ..., "q3": ..., "first_call_s": ... or None}]}
 
+``C`` is calls per timed repetition, or ``{batch: calls}`` where it depends on the batch size.
 A figure that is one per process (peak memory) has ``q1``/``q3`` ``None`` and ``"steps"`` in
 place of ``repeats``, ``calls`` and ``warmup``; :func:`method` takes only timed pairs.
 
@@ -316,7 +317,8 @@ def method(*names: str) -> str:
     if not engine.execute:
         return "*Preview build: the method is stated from the measurements when the snippets run.*"
     collected = engine.collect()
-    threads, repeats, machines, versions = set(), set(), set(), {}
+    threads, machines, versions = set(), set(), {}
+    warm, reps, calls = set(), set(), set()
     for name in names:
         try:
             measured = engine.measured(name)
@@ -326,22 +328,22 @@ def method(*names: str) -> str:
             intra, inter = figures["threads"]["intra"], figures["threads"]["inter"]
             if isinstance(intra, int):  # a list where the pair compares thread counts
                 threads.add((intra, inter))
-            repeats.add((figures["warmup"], figures["repeats"], figures["calls"]))
+            warm.add(figures["warmup"])
+            reps.add(figures["repeats"])
+            per_block = figures["calls"]  # or {batch: calls} where it depends on the batch
+            calls.update(per_block.values() if isinstance(per_block, dict) else [per_block])
         for snippet in collected.pairs[name].snippets:
             outcome = collected.outcomes[snippet.relpath]
             machines.add(machine_mod.label(outcome.machine))
             versions.update(outcome.versions)
     thread_text = ", ".join(sorted({f"{intra} intra-op and {inter} inter-op" for intra, inter in threads}))
-    warm = sorted({w for w, _, _ in repeats})
-    reps = sorted({r for _, r, _ in repeats})
-    calls = sorted({c for _, _, c in repeats})
     return (
         f"- **Threads**, set on both sides before any work (`torch.set_num_threads` and "
         f"`torch.set_num_interop_threads`; TensorFlow's intra- and inter-op pools separately): "
         f"{thread_text}, except where a row names its threads.\n"
-        f"- **Warm-up** past tracing and compilation: {_span(warm)} calls; the first call, which "
+        f"- **Warm-up** past tracing and compilation: {_span(sorted(warm))} calls; the first call, which "
         f"traces and compiles, is timed on its own (\"first call\").\n"
-        f"- **Steady state**: {_span(reps)} repetitions of {_span(calls)} calls; each figure is "
+        f"- **Steady state**: {_span(sorted(reps))} repetitions of {_span(sorted(calls))} calls; each figure is "
         f"the median over the repetitions, with the interquartile range.\n"
         f"- **Alone**: the build runs each of these scripts with nothing else running, in a fresh "
         f"interpreter (snippet options `fresh alone`).\n"
