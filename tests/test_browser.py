@@ -383,6 +383,50 @@ def test_a_notebook_page_serves_its_notebook_and_follows_the_palette_toggle(site
     assert lightness(dark) < 200 < lightness(light), (light, dark)
 
 
+
+# Every element of a notebook, by document order, with the computed properties that show.
+STYLES_OF_NOTEBOOK = """() => {
+  const props = ['color', 'background-color', 'font-family', 'font-size', 'font-weight',
+    'font-style', 'line-height', 'display', 'position', 'white-space', 'overflow-x', 'width',
+    'height', 'margin-top', 'margin-left', 'padding-top', 'padding-left', 'border-top-width',
+    'border-top-style', 'border-top-color', 'border-left-width', 'text-align', 'visibility',
+    'opacity', 'box-shadow', 'text-decoration-line'];
+  return Array.from(document.querySelectorAll('.jupyter-wrapper *'), el => {
+    const style = getComputedStyle(el);
+    return [el.tagName + '.' + el.className, props.map(p => p + ': ' + style.getPropertyValue(p))];
+  });
+}"""
+
+
+@pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])
+def test_a_notebook_looks_the_same_with_only_the_css_rules_its_page_keeps(site, new_page, framework):
+    """The notebook pages keep only the CSS rules of JupyterLab's stylesheet that can match their
+    elements (notebooks.lean_styles): every element of the notebook, rendered by mkdocs-jupyter
+    as the build renders it, has the same computed style with the whole stylesheet and with the
+    rules kept, in a tenth of the bytes or less."""
+    from mkdocs_jupyter.nbconvert2 import nb2html
+
+    from sidebyside import notebooks
+
+    name = f"graphs-{framework}"
+    whole = nb2html(str(site.directory / "notebooks" / name / f"{name}.ipynb"))
+    lean = notebooks.lean_styles(whole)
+    css = lambda html: sum(len(m.group(2)) for m in notebooks._STYLE.finditer(html))  # noqa: E731
+    assert css(lean) * 10 < css(whole), (css(lean), css(whole))
+    context, page = new_page(WIDE, "light")
+    shown = {}
+    for label, html in (("whole", whole), ("lean", lean)):
+        page.set_content(f"<!doctype html><html><body>{html}</body></html>")
+        shown[label] = page.evaluate(STYLES_OF_NOTEBOOK)
+    assert len(shown["lean"]) == len(shown["whole"]) > 100
+    differ = [
+        f"{element}: {prop} -> {lean_prop}"
+        for (element, props), (_, lean_props) in zip(shown["whole"], shown["lean"])
+        for prop, lean_prop in zip(props, lean_props)
+        if prop != lean_prop
+    ]
+    assert not differ, f"{len(differ)} computed styles differ:\n" + "\n".join(differ[:20])
+
 def test_search_lands_on_the_topic_page_before_its_notebook(site, new_page):
     pages = search_result_pages(site, new_page, "define-by-run")
     topic, notebook = urljoin(site.base, "graphs/"), urljoin(site.base, NOTEBOOK)

@@ -24,14 +24,18 @@ from .engine import Engine, engine_for, log, use_engine
 from .settings import Settings
 
 
-# Pygments wraps every name (class "n") and every run of spaces (class "w") of highlighted code in
-# a span of its own: a quarter of the elements of a topic page, and Lighthouse's dom-size and
-# the style and layout time of the largest pages grow with them. Material colours a name in
-# --md-code-hl-name-color, which is the code's own colour (--md-code-fg-color) in both
-# schemes, and spaces not at all, as nbconvert's notebook styles do: without these spans the
-# code looks the same, copies the same and is searched the same. Only those exact classes,
-# holding text alone, lose their span.
-_PLAIN_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
+# Pygments wraps every name (class "n"), run of spaces ("w"), punctuation mark ("p") and operator
+# ("o") of highlighted code in a span of its own: three quarters of the elements of a topic page
+# and more of the API map's, and Lighthouse's dom-size, the HTML parse and the style and layout
+# time of the largest pages grow with them. Material colours a name in --md-code-hl-name-color,
+# which is the code's own colour (--md-code-fg-color) in both schemes, and spaces not at all;
+# docs/assets/sidebyside.css gives punctuation and operators the code's colour too (as GitHub
+# does). Without these spans the code looks the same, copies the same and is searched the
+# same. Only those exact classes, holding text alone, lose their span; "ow" (and, in, not)
+# and every other token keep theirs.
+_PLAIN_TOKEN = re.compile(r'<span class="[nwpo]">([^<]*)</span>')
+# A notebook page keeps its operators' spans: JupyterLab's styles set them in bold.
+_PLAIN_TOKEN_NOTEBOOK = re.compile(r'<span class="[nwp]">([^<]*)</span>')
 
 
 # Material (content.lazy, for Lighthouse's total blocking time) mounts a code block when it first
@@ -42,10 +46,11 @@ _PLAIN_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
 _CODE_BLOCK = re.compile(r"(<pre[^>]*>(?:<span></span>)?)<code>")
 
 
-def lean_code(page_html: str) -> str:
+def lean_code(page_html: str, notebook: bool = False) -> str:
     """The page's highlighted code without the spans that change nothing it shows, each block
     reachable by keyboard before Material mounts it."""
-    return _CODE_BLOCK.sub(r'\1<code tabindex="0">', _PLAIN_TOKEN.sub(r"\1", page_html))
+    plain = _PLAIN_TOKEN_NOTEBOOK if notebook else _PLAIN_TOKEN
+    return _CODE_BLOCK.sub(r'\1<code tabindex="0">', plain.sub(r"\1", page_html))
 
 
 class SideBySidePlugin(BasePlugin):
@@ -131,8 +136,9 @@ class SideBySidePlugin(BasePlugin):
             # parser matches elements by tag name, so on a <div> the first inner </div> would end
             # the exclusion.
             page.meta.setdefault("search", {"boost": 0.5})
-            html = notebooks.mark_varying(notebooks.without_loaders(html), Path(page.file.abs_src_path))
-            body = f'<section class="sbs-notebook" data-search-exclude>\n{lean_code(html)}\n</section>'
+            html = notebooks.lean_styles(notebooks.without_loaders(html))
+            html = notebooks.mark_varying(html, Path(page.file.abs_src_path))
+            body = f'<section class="sbs-notebook" data-search-exclude>\n{lean_code(html, notebook=True)}\n</section>'
             return notebooks.header(notebook, config.repo_url) + body
         html, _ = apimap.link_mentions(html, page.file.src_uri, self.mentions)
         return lean_code(html)

@@ -323,6 +323,84 @@ def without_loaders(page_html: str) -> str:
     return _MERMAID.sub("", _MATHJAX.sub("", page_html))
 
 
+# mkdocs-jupyter puts JupyterLab's whole stylesheet (575 kB: the file browser, widgets, menus and
+# every other part of the application) into each notebook's page as <style> blocks. Lighthouse
+# (unused-css-rules, and the style recalculation that every rule costs) put the notebook pages
+# at 70 to 94 for performance. The page needs only the rules that can match its own elements.
+_STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
+_CLASS_ATTR = re.compile(r'\bclass="([^"]*)"')
+_ID_ATTR = re.compile(r'\bid="([^"]*)"')
+# In a selector: what is inside a functional pseudo-class (:not(.a), :is(.a, .b)) need not be on
+# the page, so it is left out before the page's classes and ids are asked for.
+_IN_PARENS = re.compile(r"\([^()]*\)")
+_SELECTOR_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_SELECTOR_ID = re.compile(r"#(-?[_a-zA-Z][\w-]*)")
+
+
+def _selector_can_match(selector: str, classes: set[str], ids: set[str]) -> bool:
+    outer = selector
+    while _IN_PARENS.search(outer):
+        outer = _IN_PARENS.sub("", outer)
+    if ":root" in outer and not outer.lstrip().startswith(":root"):
+        return False  # ".jupyter-wrapper :root": the root element is no element's descendant
+    # Material's scripts add md- classes at run time (md-typeset__scrollwrap around each table)
+    named = {name for name in _SELECTOR_CLASS.findall(outer) if not name.startswith("md-")}
+    return named <= classes and set(_SELECTOR_ID.findall(outer)) <= ids
+
+
+def _selectors(prelude: str) -> list[str]:
+    """A selector list split at its top-level commas (not those inside :is(...))."""
+    parts, depth, start = [], 0, 0
+    for position, char in enumerate(prelude):
+        depth += (char in "([") - (char in ")]")
+        if char == "," and depth == 0:
+            parts.append(prelude[start:position])
+            start = position + 1
+    return parts + [prelude[start:]]
+
+
+def _used_rules(nodes, classes: set[str], ids: set[str]) -> list:
+    import tinycss2
+
+    kept = []
+    for node in nodes:
+        if node.type == "qualified-rule":
+            prelude = tinycss2.serialize(node.prelude)
+            if any(_selector_can_match(s, classes, ids) for s in _selectors(prelude)):
+                kept.append(node)
+        elif node.type == "at-rule" and node.lower_at_keyword in ("media", "supports", "layer") and node.content:
+            inner = _used_rules(tinycss2.parse_rule_list(node.content, skip_comments=True, skip_whitespace=True), classes, ids)
+            if inner:
+                kept.append(
+                    f"@{node.at_keyword}{tinycss2.serialize(node.prelude)}{{{''.join(map(_css, inner))}}}"
+                )
+        elif node.type == "at-rule":  # @charset, @font-face, @keyframes, @import: kept as written
+            kept.append(node)
+    return kept
+
+
+def _css(node) -> str:
+    return node if isinstance(node, str) else node.serialize()
+
+
+def lean_styles(page_html: str) -> str:
+    """A rendered notebook whose <style> blocks keep only the rules that can match an element of
+    the page: a rule stays when one of its selectors names only classes and ids the page has
+    (what a functional pseudo-class such as ``:not()`` names does not count; element and
+    attribute selectors always stay, and ``:root`` after a combinator never does). The notebook is static: no script changes
+    the classes of its elements, except Material's, whose classes (``md-``) always count."""
+    import tinycss2
+
+    classes = {name for attr in _CLASS_ATTR.findall(page_html) for name in attr.split()}
+    ids = set(_ID_ATTR.findall(page_html))
+
+    def lean(match: re.Match) -> str:
+        nodes = tinycss2.parse_stylesheet(match.group(2), skip_comments=True, skip_whitespace=True)
+        return match.group(1) + "".join(map(_css, _used_rules(nodes, classes, ids))) + match.group(3)
+
+    return _STYLE.sub(lean, page_html)
+
+
 # nbconvert opens each code cell twice, an outer div and one with the cell's id: count the latter.
 _CODE_CELL = re.compile(r'<div class="jp-Cell jp-CodeCell\b[^"]*"(?= id="cell-id=)')
 
