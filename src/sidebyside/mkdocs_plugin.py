@@ -33,9 +33,11 @@ from .settings import Settings
 # does). Without these spans the code looks the same, copies the same and is searched the
 # same. Only those exact classes, holding text alone, lose their span; "ow" (and, in, not)
 # and every other token keep theirs.
-_PLAIN_TOKEN = re.compile(r'<span class="[nwpo]">([^<]*)</span>')
 # A notebook page keeps its operators' spans: JupyterLab's styles set them in bold.
-_PLAIN_TOKEN_NOTEBOOK = re.compile(r'<span class="[nwp]">([^<]*)</span>')
+_PLAIN_TOKEN = {
+    notebook: re.compile(rf'<span class="[{classes}]">([^<]*)</span>')
+    for notebook, classes in ((False, "nwpo"), (True, "nwp"))
+}
 
 
 # Material (content.lazy, for Lighthouse's total blocking time) mounts a code block when it first
@@ -49,8 +51,7 @@ _CODE_BLOCK = re.compile(r"(<pre[^>]*>(?:<span></span>)?)<code>")
 def lean_code(page_html: str, notebook: bool = False) -> str:
     """The page's highlighted code without the spans that change nothing it shows, each block
     reachable by keyboard before Material mounts it."""
-    plain = _PLAIN_TOKEN_NOTEBOOK if notebook else _PLAIN_TOKEN
-    return _CODE_BLOCK.sub(r'\1<code tabindex="0">', plain.sub(r"\1", page_html))
+    return _CODE_BLOCK.sub(r'\1<code tabindex="0">', _PLAIN_TOKEN[notebook].sub(r"\1", page_html))
 
 
 class SideBySidePlugin(BasePlugin):

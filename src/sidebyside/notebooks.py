@@ -387,8 +387,9 @@ def lean_styles(page_html: str) -> str:
     """A rendered notebook whose <style> blocks keep only the rules that can match an element of
     the page: a rule stays when one of its selectors names only classes and ids the page has
     (what a functional pseudo-class such as ``:not()`` names does not count; element and
-    attribute selectors always stay, and ``:root`` after a combinator never does). The notebook is static: no script changes
-    the classes of its elements, except Material's, whose classes (``md-``) always count."""
+    attribute selectors always stay, and ``:root`` after a combinator never does). The notebook
+    is static: no script changes the classes of its elements, except Material's, whose classes
+    (``md-``) always count."""
     import tinycss2
 
     classes = {name for attr in _CLASS_ATTR.findall(page_html) for name in attr.split()}

@@ -341,9 +341,9 @@ def method(*names: str) -> str:
         f"- **Threads**, set on both sides before any work (`torch.set_num_threads` and "
         f"`torch.set_num_interop_threads`; TensorFlow's intra- and inter-op pools separately): "
         f"{thread_text}, except where a row names its threads.\n"
-        f"- **Warm-up** past tracing and compilation: {_span(sorted(warm))} calls; the first call, which "
+        f"- **Warm-up** past tracing and compilation: {_span(warm)} calls; the first call, which "
         f"traces and compiles, is timed on its own (\"first call\").\n"
-        f"- **Steady state**: {_span(sorted(reps))} repetitions of {_span(sorted(calls))} calls; each figure is "
+        f"- **Steady state**: {_span(reps)} repetitions of {_span(calls)} calls; each figure is "
         f"the median over the repetitions, with the interquartile range.\n"
         f"- **Alone**: the build runs each of these scripts with nothing else running, in a fresh "
         f"interpreter (snippet options `fresh alone`).\n"
@@ -353,5 +353,6 @@ def method(*names: str) -> str:
     )
 
 
-def _span(values: list[int]) -> str:
+def _span(values) -> str:
+    values = sorted(values)
     return str(values[0]) if len(values) == 1 else f"{values[0]} to {values[-1]}"
