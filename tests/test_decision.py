@@ -331,10 +331,21 @@ def headline(page) -> str:
 
 
 def checked_weights(page) -> dict[str, int]:
-    return page.evaluate(
-        """() => Object.fromEntries([...document.querySelectorAll('#decision-widget input[type=radio]:checked')]
-              .map(input => [input.dataset.criterion, Number(input.value)]))"""
-    )
+    """The weight checked in each criterion's group, read once the widget is whole.
+
+    Material re-fetches and re-injects the current page on the first in-page link followed after
+    a full load (its location subject starts empty, so the first location it sees counts as a
+    new page), and decision.js then builds the widget again from the address: read in between,
+    the page has no radios. So this waits until every group has its checked radio and reads them
+    in the same script, and a widget that never becomes whole fails here with a timeout."""
+    return page.wait_for_function(
+        """(groups) => {
+            const checked = [...document.querySelectorAll('#decision-widget input[type=radio]:checked')];
+            return checked.length === groups
+              && Object.fromEntries(checked.map(input => [input.dataset.criterion, Number(input.value)]));
+        }""",
+        arg=len(CRITERIA),
+    ).json_value()
 
 
 @pytest.mark.browser
