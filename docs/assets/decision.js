@@ -18,7 +18,9 @@
 
    No library, no network. Only the decision page loads it (a <script> in its content), on a
    full load and on each of Material's instant navigations to it; without the widget it does
-   nothing. */
+   nothing. That includes the first in-page link followed after a full load: Material's location
+   subject starts empty, so it takes the first location it is given for a new page, fetches this
+   page again and replaces its content, and the widget is built again from the address. */
 (function () {
   "use strict";
 
