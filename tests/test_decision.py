@@ -336,7 +336,7 @@ def checked_weights(page) -> dict[str, int]:
     Material re-fetches and re-injects the current page on the first in-page link followed after
     a full load (its location subject starts empty, so the first location it sees counts as a
     new page), and decision.js then builds the widget again from the address: read in between,
-    the page has no radios. So this waits until every group has its checked radio and reads them
+    no radio is checked. So this waits until every group has its checked radio and reads them
     in the same script, and a widget that never becomes whole fails here with a timeout."""
     return page.wait_for_function(
         """(groups) => {
