@@ -31,9 +31,18 @@ STARTUP_TIMEOUT = 300.0  # importing TensorFlow on a busy 2-core machine can tak
 GRACE = 3.0  # after the timeout, time for the worker's stack dump to land
 
 
-def worker_env() -> dict[str, str]:
-    """The environment every snippet runs in, in a worker or standalone (tests use it too)."""
+def worker_env(home: Path | None = None) -> dict[str, str]:
+    """The environment every snippet runs in, in a worker or standalone (tests use it too).
+
+    With ``home`` (a run's directory), TorchInductor's cache directory is ``home/inductor``:
+    every snippet of the run shares it, and it goes when the run ends. The CPU-probe programs a
+    snippet builds there are loaded by the later ones, and the directory a compile with
+    ``force_disable_caches`` leaves behind (PyTorch does not delete it) is removed with the run
+    instead of piling up in the user's default cache.
+    """
     env = dict(os.environ)
+    if home is not None:
+        env["TORCHINDUCTOR_CACHE_DIR"] = str(home / "inductor")
     # TensorFlow's C++ INFO/WARNING lines carry timestamps; what this does not silence on some
     # CPUs, output.clean() removes.
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -46,6 +55,7 @@ def worker_env() -> dict[str, str]:
 
 class Worker:
     def __init__(self, module: str, home: Path):
+        """A worker of the run whose directory is ``home``."""
         self.home = Path(tempfile.mkdtemp(prefix="worker-", dir=home))
         self.log_path = self.home / "worker.log"
         with open(self.log_path, "wb") as log:
@@ -55,7 +65,7 @@ class Worker:
                 stdout=subprocess.PIPE,
                 stderr=log,
                 cwd=self.home,
-                env=worker_env(),
+                env=worker_env(home),
                 start_new_session=True,  # its own process group: a kill reaches what it started
                 text=True,
                 encoding="utf-8",
