@@ -17,6 +17,13 @@ torch.set_num_interop_threads(1)
 # Inductor keeps compiled code on disk, and a later run would
 # reuse it: switch that off, so that the first call pays in full.
 torch.compiler.config.force_disable_caches = True
+# Except what Inductor builds once per machine: small C++ programs
+# that probe the CPU's vector instructions. Probed before any
+# compile, they go to Inductor's cache directory, and later runs
+# load them; inside a compile, with the switch above, every run
+# would build them again.
+from torch._inductor.cpu_vec_isa import valid_vec_isa_list
+valid_vec_isa_list()
 warnings.filterwarnings("ignore", "dynamo_pgo")  # says just that
 
 rng = np.random.default_rng(seed=0)
