@@ -1,6 +1,6 @@
 """How long the site takes to build, against two floors, measured in one run.
 
-    python benchmarks/build.py [--repeat N] [--warm-only | --api-map]
+    python benchmarks/build.py [--repeat N] [--warm-only | --api-map | --pages]
 
 - cold: ``mkdocs build`` with an empty snippet cache (every snippet runs), median of --repeat;
 - warm: the same build again (every result from the cache; no framework is imported);
@@ -11,6 +11,11 @@
   checks, against the same build again with them cached: what checking the whole map costs a
   cold build (target: at most 60 s on 2 cores). Uses a copy of the project's cache (``make build``
   fills it).
+- pages (``--pages``): what each page's pairs cost a cold build, read from the run times the
+  project's cache holds for today's code, versions and machine (``make build`` fills it; it builds
+  nothing). A page whose snippets all run ``alone`` costs the build their sum; others overlap
+  with the other framework's worker, so their sum is an upper bound. Target: the Performance page
+  under 6 minutes on 2 cores.
 
 Targets: warm/floor <= 1.10 (the cache costs little) and cold/separate <= 0.5 (reused workers and
 two frameworks in parallel pay off). ``--warm-only`` measures warm and floor alone, with the
@@ -34,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from sidebyside.cache import Cache, default_dir, key_for  # noqa: E402
 from sidebyside.scan import scan_references  # noqa: E402
 from sidebyside.runner import worker_env  # noqa: E402
 from sidebyside.snippets import load_pair  # noqa: E402
@@ -76,6 +82,29 @@ def api_map(build: list[str], env: dict[str, str], repeat: int, tmp_path: Path) 
     print(f"the map's cold checks add {cold_map - warm_map:.1f} s (target: at most 60 s)")
 
 
+def pages(limit: float = 360.0, page: str = "performance/index.md") -> None:
+    """Seconds each page's snippets took in the build that filled the project's cache."""
+    cache = Cache(default_dir(ROOT))
+    per_page: dict[str, list[float]] = {}
+    missing = []
+    for ref in scan_references(ROOT / "docs"):
+        for snippet in load_pair(ROOT, ref.name).snippets:
+            entry = cache.get(key_for(snippet))
+            if entry is None:
+                missing.append(snippet.relpath)
+            else:
+                per_page.setdefault(ref.page, []).append(entry.seconds)
+    if missing:
+        sys.exit(f"no cached run of {len(missing)} snippets (first: {missing[0]}): run `make build` first")
+    from sidebyside import machine
+
+    print(f"machine: {machine.label(machine.describe())}")
+    for name, seconds in sorted(per_page.items(), key=lambda item: -sum(item[1])):
+        print(f"{name:32s} {len(seconds):3d} snippets {sum(seconds):7.1f} s")
+    total = sum(per_page.get(page, []))
+    print(f"{page}: {total:.1f} s of snippets in a cold build (target: under {limit:.0f} s)")
+
+
 def paired(build: list[str], env: dict[str, str], repeat: int) -> tuple[float, float]:
     """Medians of warm and preview builds, taken in turns, so that a busy moment of a shared
     machine weighs on both alike."""
@@ -92,7 +121,11 @@ def main() -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--warm-only", action="store_true", help="warm and floor only, project cache")
     group.add_argument("--api-map", action="store_true", help="what the API map's cold checks add")
+    group.add_argument("--pages", action="store_true", help="each page's snippet time, from the cache")
     args = parser.parse_args()
+    if args.pages:
+        pages()
+        return
 
     names = sorted({ref.name for ref in scan_references(ROOT / "docs")})
     snippets = [s for name in names for s in load_pair(ROOT, name).snippets]

@@ -459,6 +459,21 @@ def test_generated_tables_fail_closed_naming_page_and_line(project, runner, page
     assert problem in str(caught.value)
 
 
+def test_a_run_time_is_stated_only_for_scripts_that_ran_alone(project, runner):
+    """Scripts that share the cores overlap: their times add up to no wall-clock time."""
+    from sidebyside import engine as engine_mod
+    from sidebyside.pages import TableError
+    from sidebyside.performance import run_time
+
+    (project / "docs/index.md").write_text((project / "docs/index.md").read_text() + table_block('run_time("index.md")'))
+    engine_mod.use_engine(engine_for(project, runner))
+    try:
+        with pytest.raises(TableError, match=r"docs/index.md:\d+: run_time\('index.md'\): .* does not run alone"):
+            run_time("index.md")
+    finally:
+        engine_mod.use_engine(None)
+
+
 def test_a_table_that_cannot_be_made_stops_the_build(project, tmp_path):
     (project / "docs/index.md").write_text((project / "docs/index.md").read_text() + table_block('verbosity_table("gone.md")'))
     built = mkdocs_build(project, tmp_path / "site", "--strict")

@@ -102,3 +102,21 @@ def test_a_memory_finding_says_which_takes_more_and_a_one_model_chart_labels_onl
     assert performance._label(row, with_model=False, with_batch=False) == "PyTorch eager"
     svg = performance._figure_html(memory, "MiB", "Memory", "mem", "The finding.")
     assert "MiB (lower is better)" in svg
+
+
+def test_the_page_says_how_long_its_scripts_ran_in_this_build(built_site):
+    """What reproducing the page costs is the sum of its scripts' run times in the build that
+    made it (they run alone, one after another), read back from the cache."""
+    from sidebyside.cache import Cache, default_dir, key_for
+
+    cache = Cache(default_dir(ROOT))
+    names = dict.fromkeys(r.name for r in scan_references(ROOT / "docs") if r.page == "performance/index.md")
+    snippets = [s for name in names for s in load_pair(ROOT, name).snippets]
+    seconds = round(sum(cache.get(key_for(s)).seconds for s in snippets))
+    said = re.search(
+        r"this page's (\d+) scripts one at a time, alone: together they took "
+        r"<span data-sbs-varies>(?:(\d+) min )?(\d+) s</span>", page_html(built_site, "performance/index.md"),
+    )
+    assert said, "the page states its scripts' run time"
+    assert int(said.group(1)) == len(snippets)
+    assert int(said.group(2) or 0) * 60 + int(said.group(3)) == seconds

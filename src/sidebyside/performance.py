@@ -27,7 +27,7 @@ import re
 
 from . import machine as machine_mod
 from .engine import PairFailure, get_engine
-from .pages import TableError, _fail, call_sites, measured_for
+from .pages import TableError, _fail, _pairs_on, call_sites, measured_for
 from .render import VARIES, anchor, varying
 from .snippets import FRAMEWORKS
 
@@ -351,6 +351,25 @@ def method(*names: str) -> str:
         f"tensorflow {versions.get('tensorflow', '?')}, keras {versions.get('keras', '?')}, "
         f"Python {versions.get('python', '?')}."
     )
+
+
+def run_time(page: str) -> str:
+    """How long the build took to run the scripts of ``page`` (docs-relative), which all run
+    alone, one after another: what reproducing the page costs. A sentence, marked as varying."""
+    engine = get_engine()
+    if not engine.execute:
+        return "*Preview build: the run time is stated when the snippets run.*"
+    collected = engine.collect()
+    snippets = [s for name in _pairs_on(engine, page, "run_time") for s in collected.pairs[name].snippets]
+    shared = [s.relpath for s in snippets if not s.options.alone]
+    if shared:
+        raise _fail(engine, "run_time", page, f"{shared[0]} does not run alone, so times overlap")
+    outcomes = [collected.outcomes.get(s.relpath) for s in snippets]
+    if not all(outcome and outcome.ok for outcome in outcomes):
+        raise _fail(engine, "run_time", page, "not every script of the page ran")
+    minutes, rest = divmod(round(sum(outcome.seconds for outcome in outcomes)), 60)
+    spent = varying(f"{minutes} min {rest} s" if minutes else f"{rest} s", tag="span")
+    return f"The build ran this page's {len(snippets)} scripts one at a time, alone: together they took {spent}."
 
 
 def _span(values) -> str:
