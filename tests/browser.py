@@ -81,6 +81,9 @@ def screenshots(site: Path, out: Path, pages: list[str]) -> list[Path]:
                 page = context.new_page()
                 for name in pages:
                     page.goto(base + name, wait_until="networkidle")
+                    # Pairs below the fold skip rendering (content-visibility: auto) until they
+                    # near the viewport, which a full-page shot never scrolls to: paint them all.
+                    page.add_style_tag(content="* { content-visibility: visible !important; }")
                     path = out / f"{name.replace('/', '_').removesuffix('.html')}-{width}-{scheme}.png"
                     page.screenshot(path=str(path), full_page=True)
                     written.append(path)
