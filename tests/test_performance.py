@@ -44,6 +44,12 @@ def test_a_chart_is_an_svg_in_the_page_s_colours_with_its_finding_as_title():
     assert re.search(r"<text[^>]*>|font", svg), "labels are text, not paths"
     assert all(label in svg for label in ("PyTorch eager", "PyTorch torch.compile", "TensorFlow tf.function"))
     assert "<figcaption>MLP throughput. The finding." in first
+    # Its style rules reach its own elements only, not the page around it.
+    rules = re.findall(r"<style[^>]*>(.*?)</style>", svg, re.S)
+    assert rules and all(
+        selector.strip().startswith('svg[aria-labelledby="chart-demo"]')
+        for rule in rules for selector in re.findall(r"([^{}]+)\{", rule)
+    ), rules
 
 
 def timing_pairs() -> list[str]:

@@ -280,6 +280,9 @@ def _figure_html(rows: list[dict], metric: str, title: str, ident: str, summary:
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{ident}-\1)", svg)
     svg = re.sub(r'href="#([^"]+)"', rf'href="#{ident}-\1"', svg)
     svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{ident}" ', 1)
+    # An inline SVG's <style> applies to the whole page: matplotlib's `*{stroke-linejoin: ...}`
+    # would match every element of it, once per chart. Scoped to this chart's own elements.
+    svg = svg.replace('<style type="text/css">*{', f'<style type="text/css">svg[aria-labelledby="{ident}"] *{{', 1)
     svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + f'<title id="{ident}">{title}: {_plain(summary)}</title>', svg, count=1)
     caption = f"<figcaption>{title}. {_html(summary)} The table next to the chart has every figure.</figcaption>"
     # Raw HTML (the page calls this from an html="1" block): Markdown must not touch the SVG.
