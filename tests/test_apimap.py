@@ -7,11 +7,12 @@ import re
 import textwrap
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urljoin
 
 import pytest
 
 from conftest import ROOT
-from sidebyside import apimap
+from sidebyside import apimap, links
 from sidebyside.cache import Cache
 from sidebyside.data import DataError
 
@@ -165,7 +166,7 @@ def test_blocks_run_as_statements_and_resolves_checks_names_without_running(tmp_
     found = apimap.values(apimap.load(path), engine)
     page = apimap.render([rnn, group], found)
     assert '```python title="PyTorch"\nrnn = torch.nn.RNN(3, 2' in page  # blocks keep their lines
-    assert "### `torch.nn.RNN` and `keras.layers.SimpleRNN`: the last hidden state" in page
+    assert "## `torch.nn.RNN` and `keras.layers.SimpleRNN`: the last hidden state" in page
     assert "`tf.distribute.MultiWorkerMirroredStrategy` (no direct equivalent)" in page
     assert "every name resolves in the installed versions (`torch.distributed.init_process_group`" in page
 
@@ -193,15 +194,18 @@ def test_every_category_of_the_site_loads():
     assert len(files) >= 8 and len(entries) >= 80
     ids = [entry.id for entry in entries]
     assert len(ids) == len(set(ids)), "an id repeats across categories: anchors would clash"
-    page = (ROOT / "docs" / "api-map" / "index.md").read_text(encoding="utf-8")
-    assert all(f'api_map("{path.stem}")' in page for path in files), "a category is not on the page"
+    pages = sorted((ROOT / "docs" / "api-map").glob("*.md"))
+    assert {page.stem for page in pages} == {path.stem for path in files} | {"index"}, "a category without its page"
+    for path in files:
+        page = (ROOT / "docs" / apimap.page_of(path)).read_text(encoding="utf-8")
+        assert f'api_map("{path.stem}")' in page, f"{apimap.page_of(path)} does not show its category"
 
 
 def test_pitfalls_list_every_differing_default_largest_first(built_site):
     from conftest import page_html, visible_text
 
     html = page_html(built_site, "api-map/index.md")
-    table = visible_text(html[html.index('id="pitfalls-largest-first"') : html.index('id="creating-tensors"')])
+    table = visible_text(html[html.index('id="pitfalls-largest-first"') : html.index("</article>")])
     differing = [
         entry for path in sorted((ROOT / "docs" / apimap.DATA_DIR).glob("*.yml"))
         for entry in apimap.load(path) if entry.check == "differs"
@@ -213,7 +217,7 @@ def test_pitfalls_list_every_differing_default_largest_first(built_site):
 
 
 def test_a_mention_links_its_entry_once_outside_code_blocks_links_and_headings():
-    index = {"torch.gather": "gather", "F.conv2d": "conv2d"}
+    index = {"torch.gather": ("api-map/indexing.md", "gather"), "F.conv2d": ("api-map/layers.md", "conv2d")}
     page = (
         "<h2>About <code>torch.gather</code></h2>"
         "<p>Use <code>torch.gather(x, 1, i)</code> or <code>F.conv2d</code>; again <code>torch.gather</code>.</p>"
@@ -221,12 +225,45 @@ def test_a_mention_links_its_entry_once_outside_code_blocks_links_and_headings()
     )
     linked, count = apimap.link_mentions(page, "graphs/index.md", index)
     assert count == 2
-    assert linked.count('href="../api-map/#api-gather"') == 1 and linked.count('href="../api-map/#api-conv2d"') == 1
+    assert linked.count('href="../api-map/indexing/#api-gather"') == 1
+    assert linked.count('href="../api-map/layers/#api-conv2d"') == 1
     assert "<h2>About <code>torch.gather</code></h2>" in linked  # headings are left alone
-    assert '<a class="sbs-api-link" href="../api-map/#api-gather" title="API map: torch.gather"><code>torch.gather(x, 1, i)</code></a>' in linked
+    assert '<a class="sbs-api-link" href="../api-map/indexing/#api-gather" title="API map: torch.gather"><code>torch.gather(x, 1, i)</code></a>' in linked
     assert "<pre><code>torch.gather</code></pre>" in linked and "again <code>torch.gather</code>." in linked
-    assert apimap.link_mentions(page, apimap.MAP_PAGE, index) == (page, 0)  # the map itself: no links
-    assert apimap.link_mentions(page, "index.md", index)[0].count('href="api-map/#api-gather"') == 1
+    for own in (apimap.MAP_PAGE, "api-map/indexing.md"):  # the map's own pages: no links
+        assert apimap.link_mentions(page, own, index) == (page, 0)
+    assert apimap.link_mentions(page, "index.md", index)[0].count('href="api-map/indexing/#api-gather"') == 1
+
+
+def entry_ids_by_url(built_site) -> dict[str, set[str]]:
+    """{site-relative URL of a category page: the entry anchors it holds}."""
+    from conftest import page_html
+
+    return {
+        links.page_url(apimap.page_of(path)): set(re.findall(r'<h2 id="(api-[^"]+)"', page_html(built_site, apimap.page_of(path))))
+        for path in apimap.files(ROOT / "docs")
+    }
+
+
+def lands_on_an_entry(page: str, link: str, entries: dict[str, set[str]]) -> bool:
+    """Whether ``link``, on the built page ``page`` (``graphs/index.html``), opens an entry."""
+    target = urljoin("http://site/" + page, link).removeprefix("http://site/")
+    url, _, anchor = target.partition("#")
+    return anchor in entries.get(url, set())
+
+
+def test_the_index_lists_every_entry_once_and_each_link_opens_it(built_site):
+    from conftest import page_html
+
+    html = page_html(built_site, apimap.MAP_PAGE)
+    listed = html[html.index('id="every-entry"') : html.index('id="pitfalls-largest-first"')]
+    hrefs = re.findall(r'<li><a href="([^"]+)"', listed)
+    entries = entry_ids_by_url(built_site)
+    assert len(hrefs) == sum(len(ids) for ids in entries.values()) >= 80
+    assert len(set(hrefs)) == len(hrefs), "an entry is listed twice"
+    assert all(lands_on_an_entry("api-map/index.html", href, entries) for href in hrefs), "a link to no entry"
+    pitfalls = re.findall(r'<li><strong><a href="([^"]+)"', html[html.index('id="pitfalls-largest-first"') :])
+    assert pitfalls and all(lands_on_an_entry("api-map/index.html", href, entries) for href in pitfalls)
 
 
 def test_every_page_links_its_first_mention_of_a_mapped_api_to_an_existing_entry(built_site):
@@ -235,7 +272,7 @@ def test_every_page_links_its_first_mention_of_a_mapped_api_to_an_existing_entry
     from conftest import page_html
 
     index = apimap.mention_index(ROOT / "docs")
-    map_ids = set(re.findall(r'\sid="(api-[^"]+)"', page_html(built_site, apimap.MAP_PAGE)))
+    entries = entry_ids_by_url(built_site)
     links = 0
     for path in sorted(built_site.directory.rglob("*.html")):
         page = path.relative_to(built_site.directory).as_posix()
@@ -244,8 +281,8 @@ def test_every_page_links_its_first_mention_of_a_mapped_api_to_an_existing_entry
             continue
         text = path.read_text(encoding="utf-8")
         content = text[text.index('<article'):text.index('</article>')]
-        targets = re.findall(r'<a class="sbs-api-link" href="[^"]*#(api-[^"]+)" title="API map: ([^"]+)">', content)
-        assert not [t for t, _ in targets if t not in map_ids], f"{page}: a link to no entry"
+        targets = re.findall(r'<a class="sbs-api-link" href="([^"]*)" title="API map: ([^"]+)">', content)
+        assert not [t for t, _ in targets if not lands_on_an_entry(page, t, entries)], f"{page}: a link to no entry"
         linked = {name for _, name in targets}
         free = apimap._PROTECTED.sub("", content)
         unlinked = {apimap.mentioned(code) for code in apimap._INLINE_CODE.findall(free)} & set(index) - linked

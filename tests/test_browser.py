@@ -15,6 +15,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from browser import site_pages
 from conftest import ROOT, TIMEOUT_MS, serve_sitemap_for_this_origin
+from sidebyside import apimap
+from sidebyside import links as links_mod
 
 pytestmark = pytest.mark.browser
 
@@ -303,23 +305,28 @@ def search_result_links(site, new_page, word: str) -> list[str]:
 )
 def test_search_lands_on_the_api_map_entry(site, new_page, name, entry):
     """A porter types an API name: the API map's entry, at its own anchor, is among the first three."""
+    page = next(
+        apimap.page_of(path) for path in apimap.files(ROOT / "docs")
+        if any(e.id == entry for e in apimap.load(path))
+    )
     links = search_result_links(site, new_page, name)
-    assert urljoin(site.base, f"api-map/#api-{entry}") in links[:3], links[:5]
+    assert urljoin(site.base, f"{links_mod.page_url(page)}#api-{entry}") in links[:3], links[:5]
 
 
 # -- The API map's filter box -----------------------------------------------------------------
 
 
-def visible_entries(page) -> list[str]:
+def visible_items(page) -> list[str]:
+    """The links of the index's items a reader sees (hidden ones have no layout box)."""
     return page.eval_on_selector_all(
-        ".sbs-api-entry", "els => els.filter(el => el.offsetParent !== null).map(el => el.querySelector('h3').id)"
+        ".sbs-api-index li", "els => els.filter(el => el.getClientRects().length).map(el => el.querySelector('a').getAttribute('href'))"
     )
 
 
 @pytest.mark.parametrize("instant", [False, True], ids=["loaded", "instant-navigation"])
 def test_the_api_map_filter_narrows_the_entries_by_keyboard(site, new_page, instant):
-    """Typing narrows the entries to those holding every word; Escape brings the map back. The box
-    also works when Material's instant navigation brings the reader to the page."""
+    """Typing narrows the index to the entries holding every word; Escape brings them back. The
+    box also works when Material's instant navigation brings the reader to the page."""
     context, page = new_page(WIDE)
     if instant:
         serve_sitemap_for_this_origin(site, context)
@@ -330,32 +337,35 @@ def test_the_api_map_filter_narrows_the_entries_by_keyboard(site, new_page, inst
         page.goto(site.base + "api-map/", wait_until="networkidle")
     box = page.get_by_label("Filter the map")
     box.wait_for(state="visible")
-    everything = visible_entries(page)
-    assert len(everything) == page.locator(".sbs-api-entry").count() >= 80
+    everything = visible_items(page)
+    assert len(everything) == page.locator(".sbs-api-index li").count() >= 80
+    status = page.locator("#sbs-api-filter-status")
+    assert status.inner_text() == f"{len(everything)} entries"
     box.focus()
     page.keyboard.type("gather", delay=10)
-    found = visible_entries(page)
+    found = visible_items(page)
     assert 0 < len(found) < len(everything)
-    # text_content: an entry far down the page is not laid out until it nears the viewport
+    # text_content: a list far down the page is not laid out until it nears the viewport
     # (content-visibility), and inner_text, which reads the layout, is empty there.
-    assert all("gather" in page.locator(f"#{i}").locator("xpath=..").text_content().lower() for i in found)
-    status = page.locator("#sbs-api-filter-status")
+    items = page.locator(".sbs-api-index li")
+    shown = [items.nth(i).text_content().lower() for i in range(items.count()) if items.nth(i).get_attribute("hidden") is None]
+    assert len(shown) == len(found) and all("gather" in text for text in shown)
     assert status.inner_text() == f"{len(found)} of {len(everything)} entries match \u201cgather\u201d"
     assert status.get_attribute("aria-live") == "polite"
-    # A category without a match is hidden with its heading; the pitfalls summary too.
+    # A category without a match is hidden with its heading; the pitfalls section too.
     assert not page.locator("#linear-algebra").is_visible() and not page.locator("#pitfalls-largest-first").is_visible()
     page.keyboard.type(" gather_nd", delay=10)  # every word must match: fewer entries
-    narrower = visible_entries(page)
-    assert "api-gather-nd" in narrower and set(narrower) < set(found)
+    narrower = visible_items(page)
+    assert urljoin(page.url, "indexing/#api-gather-nd") in narrower and set(narrower) < set(found)
     page.keyboard.press("Escape")
-    assert box.input_value() == "" and visible_entries(page) == everything
+    assert box.input_value() == "" and visible_items(page) == everything
     assert page.locator("#pitfalls-largest-first").is_visible()
 
 
-def test_without_javascript_the_whole_api_map_is_there_and_no_dead_box(site, new_page):
+def test_without_javascript_every_entry_is_listed_and_no_dead_box(site, new_page):
     context, page = new_page(WIDE, java_script_enabled=False)
     page.goto(site.base + "api-map/")
-    assert page.locator(".sbs-api-entry:visible").count() == page.locator(".sbs-api-entry").count() >= 80
+    assert page.locator(".sbs-api-index li:visible").count() == page.locator(".sbs-api-index li").count() >= 80
     assert not page.locator("form.sbs-api-filter").is_visible()
 
 

@@ -58,6 +58,8 @@ from .data import DataError, Located, load_yaml, require_keys
 from .snippets import FRAMEWORKS, Options, Snippet
 
 DATA_DIR = Path("data") / "api_map"  # relative to the site's docs directory
+MAP_DIR = "api-map/"  # the map's pages: index.md lists every entry, <category>.md shows them
+MAP_PAGE = MAP_DIR + "index.md"
 FORMAT = 2  # bump when the stored values or the harness change shape
 CHECKS = ("same", "differs", "resolves")
 _FIELDS = ("id", "concept", "pytorch", "tensorflow", "check", "differences")
@@ -611,9 +613,9 @@ def summary(item: Checked, found: dict[tuple[str, str], dict]) -> str:
 
 
 def render(checked: list[Checked], found: dict[tuple[str, str], dict]) -> str:
-    """Markdown: an entry per concept, each in its own block (the page's filter hides whole
-    entries): a heading (anchor api-<id>) with both names, both sides' code, what differs and
-    the result of the check."""
+    """Markdown: an entry per concept, each in its own block: a heading (anchor api-<id>, a
+    section of its category's page) with both names, both sides' code, what differs and the
+    result of the check."""
     parts = []
     for item in checked:
         e = item.entry
@@ -623,7 +625,7 @@ def render(checked: list[Checked], found: dict[tuple[str, str], dict]) -> str:
         )
         lines = [
             '<div class="sbs-api-entry" markdown>', "",
-            f"### {pt_name} and {tf_name}: {e.concept} {{#api-{e.id}}}", "",
+            f"## {pt_name} and {tf_name}: {e.concept} {{#api-{e.id}}}", "",
             *_code_rows(e), "",
         ]
         if e.missing:
@@ -638,11 +640,10 @@ def render(checked: list[Checked], found: dict[tuple[str, str], dict]) -> str:
     return "\n\n".join(parts)
 
 
-# The page's filter box: hidden until docs/assets/apimap.js shows it (without JavaScript the
-# whole map is there and no box that does nothing). The script tag sits in the content because
-# Material's instant navigation runs content scripts on each visit; the map is at api-map/.
-# defer: on a first visit the 270 entries are parsed and painted before it runs (Lighthouse:
-# a script early in the page blocked the parser for its fetch).
+# The map's filter box: hidden until docs/assets/apimap.js shows it (without JavaScript every
+# entry is listed and there is no box that does nothing). The script tag sits in the content
+# because Material's instant navigation runs content scripts on each visit; the map is at
+# api-map/. defer: on a first visit the lists are parsed and painted before it runs.
 _FILTER = """\
 <form class="sbs-api-filter" role="search" hidden>
 <label for="sbs-api-filter-input">Filter the map</label>
@@ -654,10 +655,54 @@ _FILTER = """\
 
 
 def filter_box() -> str:
-    """HTML: the filter box over the whole map (with the number of entries it filters)."""
+    """HTML: the filter box over every entry of the map (with their number)."""
     from .engine import get_engine
 
     return _FILTER.format(count=len(_all_entries(get_engine())))
+
+
+def page_of(path: Path) -> str:
+    """The docs-relative page that shows a category file's entries: api-map/<category>.md."""
+    return f"{MAP_DIR}{path.stem}.md"
+
+
+def category_title(docs_dir: Path, path: Path) -> str:
+    """The title of a category's page (its first heading, without "API map: ")."""
+    page = docs_dir / page_of(path)
+    try:
+        first = next((line for line in page.read_text(encoding="utf-8").splitlines() if line.startswith("# ")), "")
+    except OSError:
+        raise DataError(path, 1, f"no page shows this category: write docs/{page_of(path)}") from None
+    if not first:
+        raise DataError(page, 1, "a category page starts with a '# ' title")
+    return first[2:].strip().removeprefix("API map: ")
+
+
+def index() -> str:
+    """Markdown: every entry of the map, by category (in the order of their titles): its concept
+    (a link to the entry on its category's page) and each side's name, one list item each. The
+    filter box narrows them."""
+    from .engine import get_engine
+
+    from .links import href, relative_url
+
+    engine = get_engine()
+    parts = []
+    for path in sorted(files(engine.docs_dir), key=lambda path: category_title(engine.docs_dir, path)):
+        # The URLs of the built pages: MkDocs does not rewrite the links of generated output.
+        target = relative_url(page_of(path), MAP_PAGE)
+        items = []
+        for entry in load(path):
+            names = " and ".join(
+                _code(name) + (" (no direct equivalent)" if entry.missing == framework else "")
+                for name, framework in zip(entry.names, FRAMEWORKS)
+            )
+            items.append(f"- [{entry.concept}]({href(page_of(path), f'api-{entry.id}', MAP_PAGE)}): {names}")
+        parts += [
+            f"### [{category_title(engine.docs_dir, path)}]({target})", "",
+            '<div class="sbs-api-index" markdown>', "", *items, "", "</div>", "",
+        ]
+    return "\n".join(parts)
 
 
 def _all_entries(engine) -> list[Entry]:
@@ -665,9 +710,11 @@ def _all_entries(engine) -> list[Entry]:
 
 
 def pitfalls() -> str:
-    """Markdown table: every entry whose defaults differ, the largest difference first, with
+    """Markdown list: every entry whose defaults differ, the largest difference first, with
     what the difference is and a link to the entry (from the same cached checks)."""
     from .engine import get_engine
+
+    from .links import href
 
     engine = get_engine()
     entries = [entry for entry in _all_entries(engine) if entry.check == "differs"]
@@ -682,14 +729,15 @@ def pitfalls() -> str:
         a, b = found[(entry.id, "pytorch")]["values"]["0"], found[(entry.id, "tensorflow")]["values"]["0"]
         rows.append((_gap(a, b), entry, _difference(a, b)))
     rows.sort(key=lambda row: -row[0])
-    table = ["| Pitfall | What the defaults do | Measured |", "| --- | --- | --- |"]
+    items = []
     for gap, entry, shown in rows:
         percent = gap * 100
         share = f"{percent:.0f}" if percent >= 10 else f"{percent:.2g}"
         measured = shown if gap == float("inf") else f"{shown} ({share} % of the largest value)"
-        what = entry.differences[0] if entry.differences else ""
-        table.append(f"| [{entry.concept}](#api-{entry.id}) | {what} | {measured} |")
-    return "\n".join(table)
+        what = f" {entry.differences[0]}" if entry.differences else ""
+        link = href(page_of(entry.path), f"api-{entry.id}", MAP_PAGE)
+        items.append(f"- **[{entry.concept}]({link}):**{what} *Measured:* {measured}.")
+    return "\n".join(['<div class="sbs-api-pitfalls" markdown>', "", *items, "", "</div>"])
 
 
 def api_map(category: str) -> str:
@@ -714,7 +762,6 @@ def api_map(category: str) -> str:
 
 # -- Links from the other pages: a mention of an API in inline code links to its entry ----------
 
-MAP_PAGE = "api-map/index.md"
 # Spellings a page may use for a name the map writes in full.
 _ALIASES = (("torch.nn.functional.", "F."), ("torch.nn.", "nn."), ("keras.", "tf.keras."))
 _CALLABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
@@ -723,10 +770,11 @@ _PROTECTED = re.compile(r"<(pre|a|h[1-6]|script|style|textarea)\b.*?</\1>", re.S
 _INLINE_CODE = re.compile(r"<code>([^<]+)</code>")
 
 
-def mention_index(docs_dir: Path) -> dict[str, str]:
-    """{API name: entry id}: each heading name of the map (``torch.gather``, ``tf.GradientTape``)
-    and its short spellings (``F.conv2d``, ``nn.Linear``); the first entry that names it wins."""
-    index: dict[str, str] = {}
+def mention_index(docs_dir: Path) -> dict[str, tuple[str, str]]:
+    """{API name: (page, entry id)}: each heading name of the map (``torch.gather``,
+    ``tf.GradientTape``) and its short spellings (``F.conv2d``, ``nn.Linear``), with the
+    category page that shows the entry; the first entry that names it wins."""
+    mentions: dict[str, tuple[str, str]] = {}
     for path in files(docs_dir):
         for entry in load(path):
             for name in entry.names:
@@ -734,8 +782,8 @@ def mention_index(docs_dir: Path) -> dict[str, str]:
                     continue
                 spellings = [name] + [short + name[len(full):] for full, short in _ALIASES if name.startswith(full)]
                 for spelling in spellings:
-                    index.setdefault(spelling, entry.id)
-    return index
+                    mentions.setdefault(spelling, (page_of(path), entry.id))
+    return mentions
 
 
 def mentioned(code_text: str) -> str:
@@ -744,23 +792,24 @@ def mentioned(code_text: str) -> str:
     return name if _CALLABLE.fullmatch(name) else ""
 
 
-def link_mentions(page_html: str, page: str, index: dict[str, str]) -> tuple[str, int]:
+def link_mentions(page_html: str, page: str, mentions: dict[str, tuple[str, str]]) -> tuple[str, int]:
     """The page's HTML with the first mention of each mapped API linked to its entry, and how
-    many links were made. ``page`` is the docs-relative source path (``graphs/index.md``)."""
+    many links were made. ``page`` is the docs-relative source path (``graphs/index.md``); the
+    map's own pages are left as they are."""
     from .links import href
 
-    if page == MAP_PAGE or not index:
+    if page.startswith(MAP_DIR) or not mentions:
         return page_html, 0
     linked: set[str] = set()
     parts, last = [], 0
 
     def link(match: re.Match) -> str:
         name = mentioned(match.group(1).replace("&amp;", "&"))
-        ident = index.get(name)
-        if ident is None or name in linked:
+        found = mentions.get(name)
+        if found is None or name in linked:
             return match.group(0)
         linked.add(name)
-        target = href(MAP_PAGE, f"api-{ident}", page)
+        target = href(found[0], f"api-{found[1]}", page)
         return f'<a class="sbs-api-link" href="{target}" title="API map: {name}">{match.group(0)}</a>'
 
     for protected in _PROTECTED.finditer(page_html):
