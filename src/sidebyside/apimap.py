@@ -743,6 +743,7 @@ def pitfalls() -> str:
 def api_map(category: str) -> str:
     """The page part for ``docs/data/api_map/<category>.yml``: every entry, checked."""
     from .engine import get_engine
+    from .links import relative_url
 
     engine = get_engine()
     path = engine.docs_dir / DATA_DIR / f"{category}.yml"
@@ -753,9 +754,12 @@ def api_map(category: str) -> str:
     found = values(entries, engine)
     checked = [check(entry, found) for entry in entries]
     versions = checked[0].versions
+    index = relative_url(MAP_PAGE, page_of(path))
     opening = (
-        f"{len(checked)} entries, each run by torch {versions.get('torch', '?')} and tensorflow "
-        f"{versions.get('tensorflow', '?')} (keras {versions.get('keras', '?')}) when this page was built."
+        f"The PyTorch and the TensorFlow name for the same thing: {len(checked)} entries of the "
+        f"[API map]({index}), each run by torch {versions.get('torch', '?')} and tensorflow "
+        f"{versions.get('tensorflow', '?')} (keras {versions.get('keras', '?')}) when this page was "
+        f"built. The map's index lists every entry of every category, then the pitfalls."
     )
     return opening + "\n\n" + render(checked, found)
 
