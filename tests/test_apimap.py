@@ -316,3 +316,14 @@ def test_mkdocs_serve_checks_only_the_edited_entry_again(tmp_path):
         time.sleep(1)  # let the watcher settle before the edit
         data.write_text(GOOD.replace("dim=1", "dim=0").replace("axis=1", "axis=0"), encoding="utf-8")
         assert next_match(MAP_SUMMARY, 300) == ("1", "1")
+
+
+def test_a_category_without_its_page_names_the_file_to_write(tmp_path):
+    data = tmp_path / apimap.DATA_DIR / "extra.yml"
+    data.parent.mkdir(parents=True)
+    data.write_text(GOOD, encoding="utf-8")
+    with pytest.raises(DataError, match=r"extra\.yml:1: no page shows this category: write docs/api-map/extra\.md"):
+        apimap.category_title(tmp_path, data)
+    (tmp_path / "api-map").mkdir()
+    (tmp_path / "api-map" / "extra.md").write_text("# API map: Extra things\n\nText.\n", encoding="utf-8")
+    assert apimap.category_title(tmp_path, data) == "Extra things"

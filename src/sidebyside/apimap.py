@@ -1,10 +1,13 @@
 """The API map: for one concept, the PyTorch and the TensorFlow code, checked by running both.
 
 Entries live in ``docs/data/api_map/<category>.yml`` and are read through :mod:`sidebyside.data`,
-so a bad entry names its file and line. Each file is a list of entries; an entry has these keys:
+so a bad entry names its file and line. Each category has its page, ``docs/api-map/<category>.md``
+(its title and an ``api_map("<category>")`` block); the index, ``docs/api-map/index.md``, lists
+every entry (``index()``) and the pitfalls (``pitfalls()``). Each file is a list of entries; an
+entry has these keys:
 
 ``id``
-    a slug, unique in the map: the entry's anchor is ``api-<id>``
+    a slug, unique in the map: the entry's anchor on its category's page is ``api-<id>``
 ``concept``
     what the code computes, in a few words
 ``pytorch``, ``tensorflow``
@@ -683,12 +686,12 @@ def index() -> str:
     (a link to the entry on its category's page) and each side's name, one list item each. The
     filter box narrows them."""
     from .engine import get_engine
-
     from .links import href, relative_url
 
     engine = get_engine()
+    titles = {path: category_title(engine.docs_dir, path) for path in files(engine.docs_dir)}
     parts = []
-    for path in sorted(files(engine.docs_dir), key=lambda path: category_title(engine.docs_dir, path)):
+    for path, title in sorted(titles.items(), key=lambda item: item[1]):
         # The URLs of the built pages: MkDocs does not rewrite the links of generated output.
         target = relative_url(page_of(path), MAP_PAGE)
         items = []
@@ -699,7 +702,7 @@ def index() -> str:
             )
             items.append(f"- [{entry.concept}]({href(page_of(path), f'api-{entry.id}', MAP_PAGE)}): {names}")
         parts += [
-            f"### [{category_title(engine.docs_dir, path)}]({target})", "",
+            f"### [{title}]({target})", "",
             '<div class="sbs-api-index" markdown>', "", *items, "", "</div>", "",
         ]
     return "\n".join(parts)
@@ -713,7 +716,6 @@ def pitfalls() -> str:
     """Markdown list: every entry whose defaults differ, the largest difference first, with
     what the difference is and a link to the entry (from the same cached checks)."""
     from .engine import get_engine
-
     from .links import href
 
     engine = get_engine()
