@@ -281,6 +281,9 @@ def test_palette_follows_color_scheme(site, new_page, color_scheme, md_scheme):
         f"prefers-color-scheme {color_scheme}: body data-md-color-scheme is {actual!r}, "
         f"expected {md_scheme!r}"
     )
+    # overrides/main.html sets Material's colour-switching mark (transitions off) before the
+    # content; Material takes it away once its palette is mounted, so transitions work again.
+    page.wait_for_function("() => !document.body.hasAttribute('data-md-color-switching')", timeout=5000)
 
 
 def search_result_links(site, new_page, word: str) -> list[str]:
