@@ -330,7 +330,9 @@ def open_widget(page, url: str, errors: list[str]):
 
 
 def headline(page) -> str:
-    return " ".join(page.locator("#decision-result .sbs-decision__headline").inner_text().split())
+    # text_content, not inner_text: the tool is skipped while off screen (content-visibility),
+    # and inner_text, which reads the layout, is empty there.
+    return " ".join(page.locator("#decision-result .sbs-decision__headline").text_content().split())
 
 
 def checked_weights(page) -> dict[str, int]:
@@ -368,11 +370,11 @@ def test_weights_set_by_keyboard_and_click_give_the_ranked_result_and_survive_a_
     # Every criterion has a labelled group of four radios, described by its question.
     for criterion in CRITERIA:
         group = page.locator(f'fieldset[data-criterion="{criterion.id}"]')
-        assert criterion.criterion in group.locator("legend").inner_text()
+        assert criterion.criterion in group.locator("legend").text_content()
         radios = group.get_by_role("radio")
         assert radios.count() == decision.MAX_WEIGHT + 1
         described = radios.first.get_attribute("aria-describedby")
-        assert page.locator(f"#{described}").inner_text().strip()
+        assert page.locator(f"#{described}").text_content().strip()
 
     # Keyboard: into the MLOps group, arrow right twice (1 -> 3).
     page.locator('input[name="decision-weight-mlops"][value="1"]').focus()
@@ -395,12 +397,12 @@ def test_weights_set_by_keyboard_and_click_give_the_ranked_result_and_survive_a_
     # The reasons: the TensorFlow criteria with the largest weights, in table order, each with
     # its sentence and at least one evidence link.
     reasons = page.locator("#decision-result .sbs-decision__reasons").first.locator(":scope > li")
-    first = [reasons.nth(i).locator("strong").first.inner_text() for i in range(reasons.count())]
+    first = [reasons.nth(i).locator("strong").first.text_content() for i in range(reasons.count())]
     by_id = {c.id: c for c in CRITERIA}
     assert first == [by_id[i].criterion for i in ("mlops", "compilation", "export")]
     for i in range(reasons.count()):
         assert reasons.nth(i).locator("a").count() >= 1
-    assert by_id["mlops"].why.split(",")[0] in reasons.nth(0).inner_text()
+    assert by_id["mlops"].why.split(",")[0] in reasons.nth(0).text_content()
 
     # The address holds the weights; in-page anchors keep them.
     query = parse_qs(urlsplit(page.url).query)
