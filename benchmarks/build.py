@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from sidebyside import machine  # noqa: E402
 from sidebyside.cache import Cache, default_dir, key_for  # noqa: E402
 from sidebyside.scan import scan_references  # noqa: E402
 from sidebyside.runner import worker_env  # noqa: E402
@@ -87,17 +88,16 @@ def pages(limit: float = 360.0, page: str = "performance/index.md") -> None:
     cache = Cache(default_dir(ROOT))
     per_page: dict[str, list[float]] = {}
     missing = []
-    for ref in scan_references(ROOT / "docs"):
-        for snippet in load_pair(ROOT, ref.name).snippets:
+    # A pair a page names twice runs once: count each (page, pair) once.
+    for page_name, pair in dict.fromkeys((ref.page, ref.name) for ref in scan_references(ROOT / "docs")):
+        for snippet in load_pair(ROOT, pair).snippets:
             entry = cache.get(key_for(snippet))
             if entry is None:
                 missing.append(snippet.relpath)
             else:
-                per_page.setdefault(ref.page, []).append(entry.seconds)
+                per_page.setdefault(page_name, []).append(entry.seconds)
     if missing:
         sys.exit(f"no cached run of {len(missing)} snippets (first: {missing[0]}): run `make build` first")
-    from sidebyside import machine
-
     print(f"machine: {machine.label(machine.describe())}")
     for name, seconds in sorted(per_page.items(), key=lambda item: -sum(item[1])):
         print(f"{name:32s} {len(seconds):3d} snippets {sum(seconds):7.1f} s")
