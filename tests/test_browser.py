@@ -442,6 +442,37 @@ def test_a_notebook_looks_the_same_with_only_the_css_rules_its_page_keeps(site, 
     ]
     assert not differ, f"{len(differ)} computed styles differ:\n" + "\n".join(differ[:20])
 
+SKIPPED_CELLS = """() => {
+  const cells = [...document.querySelectorAll('.jp-Notebook > .jp-Cell')];
+  return [cells.length, cells.filter(cell => getComputedStyle(cell).contentVisibility === 'auto')
+    .map(cell => [cell.id, Math.round(cell.getBoundingClientRect().top + scrollY)])];
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(412, 823), (1350, 940)], ids=["phone", "desktop"])
+def test_a_notebook_skips_cells_only_below_its_first_screen(site, width, height):
+    """A notebook page skips the rendering of its cells off screen (content-visibility, in
+    docs/assets/sidebyside.css), but none in the first screen: a cell there would be painted as
+    its placeholder and then at its own height, and the page would jump under the reader
+    (Lighthouse measured a layout shift of 0.475 when it was so). Lighthouse's phone screen and a
+    laptop's; every notebook page, and cells are skipped on each with more than ten."""
+    pages = [p for p in site_pages(site.directory) if p.startswith("notebooks/") and p.count("/") == 2]
+    assert len(pages) >= 10, pages
+    context = site.browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        early = {}
+        for name in pages:
+            page.goto(site.base + name)
+            cells, skipped = page.evaluate(SKIPPED_CELLS)
+            assert skipped or cells <= 10, f"{name}: none of its {cells} cells is skipped"
+            early.update({f"{name}#{cell}": top for cell, top in skipped if top < height})
+    finally:
+        context.close()
+    assert not early, f"cells skipped in the first {height} px: {early}"
+
+
 def test_search_lands_on_the_topic_page_before_its_notebook(site, new_page):
     pages = search_result_pages(site, new_page, "define-by-run")
     topic, notebook = urljoin(site.base, "graphs/"), urljoin(site.base, NOTEBOOK)
