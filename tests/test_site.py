@@ -137,7 +137,7 @@ def snippet_at(path):
     return load_snippet(ROOT, pair, FRAMEWORKS[framework])
 
 
-def test_two_builds_from_empty_caches_make_the_same_pages(built_site, tmp_path):
+def test_a_second_build_that_runs_its_snippets_anew_makes_the_same_pages(built_site, tmp_path):
     """What a page shows depends on the code and the versions, not on the run: the site built
     again with every snippet run anew (a cache of its own) is the same, page for page, outside
     the elements marked as varying.
