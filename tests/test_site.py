@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO_URL, ROOT, SUMMARY, mkdocs_build, page_html, pair_html, visible_text
 from sidebyside import cache as cache_mod
 from sidebyside.scan import scan_references
-from sidebyside.snippets import FRAMEWORKS, all_snippet_files, load_pair, load_snippet, pair_name_of
+from sidebyside.snippets import load_pair
 
 REFERENCES = scan_references(ROOT / "docs")
 
@@ -132,11 +132,6 @@ def test_without_varying_leaves_out_marked_elements_only():
     )
 
 
-def snippet_at(path):
-    pair, framework = pair_name_of(ROOT, path)
-    return load_snippet(ROOT, pair, FRAMEWORKS[framework])
-
-
 def test_a_second_build_that_runs_its_snippets_anew_makes_the_same_pages(built_site, tmp_path):
     """What a page shows depends on the code and the versions, not on the run: the site built
     again with every snippet run anew (a cache of its own) is the same, page for page, outside
@@ -148,7 +143,8 @@ def test_a_second_build_that_runs_its_snippets_anew_makes_the_same_pages(built_s
     entries are copied from the first build's cache; every other snippet runs anew."""
     first_cache = cache_mod.Cache(cache_mod.default_dir(ROOT))
     second_cache = cache_mod.Cache(tmp_path / "cache")
-    varying = [s for path in all_snippet_files(ROOT) for s in [snippet_at(path)] if s.options.varies]
+    pairs = sorted({ref.name for ref in REFERENCES})
+    varying = [s for name in pairs for s in load_pair(ROOT, name).snippets if s.options.varies]
     for snippet in varying:
         outcome = first_cache.get(cache_mod.key_for(snippet))
         assert outcome is not None, f"{snippet.relpath}: the first build left no result"
