@@ -165,9 +165,9 @@ def new_page(site):
     """Factory: a page in a new context of the given width and colour scheme, closed after the test."""
     contexts = []
 
-    def make(width: int, color_scheme: str = "light", **options):
+    def make(width: int, color_scheme: str = "light", height: int = 900, **options):
         context = site.browser.new_context(
-            viewport={"width": width, "height": 900}, color_scheme=color_scheme, **options
+            viewport={"width": width, "height": height}, color_scheme=color_scheme, **options
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)

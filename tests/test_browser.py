@@ -442,6 +442,7 @@ def test_a_notebook_looks_the_same_with_only_the_css_rules_its_page_keeps(site, 
     ]
     assert not differ, f"{len(differ)} computed styles differ:\n" + "\n".join(differ[:20])
 
+
 SKIPPED_CELLS = """() => {
   const cells = [...document.querySelectorAll('.jp-Notebook > .jp-Cell')];
   return [cells.length, cells.filter(cell => getComputedStyle(cell).contentVisibility === 'auto')
@@ -450,7 +451,7 @@ SKIPPED_CELLS = """() => {
 
 
 @pytest.mark.parametrize(("width", "height"), [(412, 823), (1350, 940)], ids=["phone", "desktop"])
-def test_a_notebook_skips_cells_only_below_its_first_screen(site, width, height):
+def test_a_notebook_skips_cells_only_below_its_first_screen(site, new_page, width, height):
     """A notebook page skips the rendering of its cells off screen (content-visibility, in
     docs/assets/sidebyside.css), but none in the first screen: a cell there would be painted as
     its placeholder and then at its own height, and the page would jump under the reader
@@ -458,18 +459,13 @@ def test_a_notebook_skips_cells_only_below_its_first_screen(site, width, height)
     laptop's; every notebook page, and cells are skipped on each with more than ten."""
     pages = [p for p in site_pages(site.directory) if p.startswith("notebooks/") and p.count("/") == 2]
     assert len(pages) >= 10, pages
-    context = site.browser.new_context(viewport={"width": width, "height": height})
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        page = context.new_page()
-        early = {}
-        for name in pages:
-            page.goto(site.base + name)
-            cells, skipped = page.evaluate(SKIPPED_CELLS)
-            assert skipped or cells <= 10, f"{name}: none of its {cells} cells is skipped"
-            early.update({f"{name}#{cell}": top for cell, top in skipped if top < height})
-    finally:
-        context.close()
+    _, page = new_page(width, height=height)
+    early = {}
+    for name in pages:
+        page.goto(site.base + name)
+        cells, skipped = page.evaluate(SKIPPED_CELLS)
+        assert skipped or cells <= 10, f"{name}: none of its {cells} cells is skipped"
+        early.update({f"{name}#{cell}": top for cell, top in skipped if top < height})
     assert not early, f"cells skipped in the first {height} px: {early}"
 
 
