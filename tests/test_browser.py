@@ -246,6 +246,43 @@ def search_result_pages(site, new_page, word: str) -> list[str]:
     return pages
 
 
+INDEX_TIMES = """() => {
+  const index = performance.getEntriesByType('resource').find(e => e.name.endsWith('/search_index.json'));
+  const paint = performance.getEntriesByName('first-contentful-paint')[0];
+  const [navigation] = performance.getEntriesByType('navigation');
+  return index && {index: index.startTime, paint: paint.startTime, load: navigation.loadEventEnd};
+}"""
+
+
+@pytest.mark.parametrize("name", ["api-map/data/index.html", "performance/index.html"])
+def test_the_search_index_is_requested_after_the_first_paint_and_the_load(site, new_page, name):
+    """The search index (the text of every page, the largest file a page fetches) waits until
+    the page has painted and loaded (overrides/main.html): requested earlier, Lighthouse's
+    simulated slow connection counted its transfer into the page's largest paint."""
+    _, page = new_page(WIDE)
+    page.goto(site.base + name, wait_until="load")
+    page.wait_for_function(INDEX_TIMES, timeout=TIMEOUT_MS)
+    times = page.evaluate(INDEX_TIMES)
+    assert times["index"] > times["paint"] and times["index"] >= times["load"] > 0, times
+
+
+def test_search_fetches_its_index_as_soon_as_the_reader_reaches_for_it(site, new_page):
+    """Before the page falls idle, the reader's click in the search box fetches the index, and
+    the first query finds its page. The browser here is never idle (requestIdleCallback never
+    calls back), so only the click can have asked for the index."""
+    context, page = new_page(WIDE)
+    context.add_init_script("window.requestIdleCallback = () => 0;")
+    page.goto(site.base + "index.html", wait_until="load")
+    page.wait_for_timeout(500)
+    assert page.evaluate(INDEX_TIMES) is None, "the index was requested before the reader searched"
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially("AutoGraph", delay=20)
+    page.wait_for_selector(".md-search-result__item", timeout=TIMEOUT_MS)
+    first = page.eval_on_selector(".md-search-result__item a", "link => link.href")
+    assert urlsplit(first).path.endswith("/graphs/"), first
+
+
 def test_search_finds_a_word_only_in_snippet_code(site, new_page):
     word = "default_rng"
     prose = [p.name for p in (ROOT / "docs").rglob("*.md") if word in p.read_text(encoding="utf-8")]
