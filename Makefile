@@ -9,7 +9,7 @@ ADDR   ?= 127.0.0.1:8000
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install chromium serve build preview zensical test test-fast pair bench clear-cache clean
+.PHONY: install chromium serve build preview zensical test test-fast lighthouse pair bench clear-cache clean
 
 install: $(STAMP)
 
@@ -52,6 +52,22 @@ test: install chromium  ## the whole test suite (snippets, engine, site, browser
 
 test-fast: install      ## everything but the browser tests
 	$(PY) -m pytest -m "not browser"
+
+# Lighthouse 12.2.3 from benchmarks/package-lock.json (13 needs Node 22); reinstalled when the lockfile changes.
+LIGHTHOUSE_CLI := benchmarks/node_modules/lighthouse/cli/index.js
+
+$(LIGHTHOUSE_CLI): benchmarks/package-lock.json
+	cd benchmarks && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The gate .ci/run applies: accessibility, best practices and SEO 100 on every page, and
+# performance 80 or more, the floor while some pages still score under the target of 95 (issue 16:
+# the notebook, Performance and Deployment pages, 88-94 on 2026-12-04). The run lists those pages;
+# raise the floor as they reach 95. `benchmarks/lighthouse.py` alone applies 95.
+LIGHTHOUSE_FLOOR ?= 80
+
+lighthouse: install chromium $(LIGHTHOUSE_CLI)  ## Lighthouse on every page, gated as .ci/run gates it
+	$(PY) benchmarks/lighthouse.py --fail-under-performance $(LIGHTHOUSE_FLOOR)
 
 pair: install           ## run one pair alone: make pair PAIR=home/hello
 	$(PY) -m sidebyside run $(PAIR)
