@@ -321,6 +321,19 @@ def test_palette_follows_color_scheme(site, new_page, color_scheme, md_scheme):
     # overrides/main.html sets Material's colour-switching mark (transitions off) before the
     # content; Material takes it away once its palette is mounted, so transitions work again.
     page.wait_for_function("() => !document.body.hasAttribute('data-md-color-switching')", timeout=5000)
+    # The browser's own parts (scrollbars, form controls) take the palette's scheme from the
+    # root's color-scheme (docs/assets/sidebyside.css), as they took it from the meta tag
+    # Material adds and overrides/main.html keeps out; toggling the palette turns them too.
+    expected = {"default": "light", "slate": "dark"}
+    root = "() => getComputedStyle(document.documentElement).colorScheme"
+    assert page.evaluate(root) == expected[md_scheme]
+    assert not page.locator("head meta[name=color-scheme]").count()
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    other = "slate" if md_scheme == "default" else "default"
+    page.wait_for_function(
+        "scheme => document.body.getAttribute('data-md-color-scheme') === scheme", arg=other, timeout=5000
+    )
+    assert page.evaluate(root) == expected[other]
 
 
 def search_result_links(site, new_page, word: str) -> list[str]:
