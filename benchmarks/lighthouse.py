@@ -12,7 +12,7 @@ categories hold): a gate that lets the pages that still score under 95 pass whil
 fall further, and lists them.
 Lighthouse runs its default mobile profile (simulated throttling), one page at a time, from
 benchmarks/node_modules (``npm ci`` in benchmarks/ installs the version package-lock.json pins,
-12.2.3: 13 needs Node 22). A page below target is measured twice more and keeps the median of
+12.2.3: 13 needs Node 22). A page that fails is measured twice more and keeps the median of
 its three runs, so one noisy run does not fail the gate and a real regression still does.
 """
 

@@ -275,11 +275,7 @@ def test_search_fetches_its_index_as_soon_as_the_reader_reaches_for_it(site, new
     page.goto(site.base + "index.html", wait_until="load")
     page.wait_for_timeout(500)
     assert page.evaluate(INDEX_TIMES) is None, "the index was requested before the reader searched"
-    search = page.locator("input.md-search__input")
-    search.click()
-    search.press_sequentially("AutoGraph", delay=20)
-    page.wait_for_selector(".md-search-result__item", timeout=TIMEOUT_MS)
-    first = page.eval_on_selector(".md-search-result__item a", "link => link.href")
+    first = typed_search_links(page, "AutoGraph")[0]
     assert urlsplit(first).path.endswith("/graphs/"), first
 
 
@@ -336,16 +332,22 @@ def test_palette_follows_color_scheme(site, new_page, color_scheme, md_scheme):
     assert page.evaluate(root) == expected[other]
 
 
-def search_result_links(site, new_page, word: str) -> list[str]:
-    """The links of the search results for ``word``, best first, without the ?h= query."""
-    _, page = new_page(WIDE)
-    page.goto(site.base + "index.html", wait_until="networkidle")
+def typed_search_links(page, word: str) -> list[str]:
+    """Click in the open page's search box, type ``word`` key by key; the result links, best
+    first, without the ?h= query."""
     search = page.locator("input.md-search__input")
     search.click()
     search.press_sequentially(word, delay=20)
     page.wait_for_selector(".md-search-result__item", timeout=TIMEOUT_MS)
     hrefs = page.eval_on_selector_all(".md-search-result__item a", "links => links.map(link => link.href)")
     return [urlsplit(href)._replace(query="").geturl() for href in hrefs]
+
+
+def search_result_links(site, new_page, word: str) -> list[str]:
+    """The links of the search results for ``word`` on the home page, best first."""
+    _, page = new_page(WIDE)
+    page.goto(site.base + "index.html", wait_until="networkidle")
+    return typed_search_links(page, word)
 
 
 @pytest.mark.parametrize(
