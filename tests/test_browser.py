@@ -299,9 +299,19 @@ def test_search_for_graph_terms_lands_on_the_graphs_page(site, new_page, term):
 # -- 5. The palette follows the system's colour scheme on a first visit -----------------------
 
 
+# Every change to Material's colour-switching mark on <body>: true when it is put on.
+SWITCHING = """
+window.sbsSwitching = [];
+new MutationObserver(records => {
+  for (const record of records) window.sbsSwitching.push(record.target.hasAttribute("data-md-color-switching"));
+}).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-md-color-switching"] });
+"""
+
+
 @pytest.mark.parametrize(("color_scheme", "md_scheme"), [("dark", "slate"), ("light", "default")])
 def test_palette_follows_color_scheme(site, new_page, color_scheme, md_scheme):
     _, page = new_page(WIDE, color_scheme)
+    page.add_init_script(SWITCHING)
     page.goto(site.base + "index.html", wait_until="networkidle")
     with contextlib.suppress(PlaywrightTimeout):  # the palette script may run after load
         page.wait_for_function(
@@ -314,9 +324,14 @@ def test_palette_follows_color_scheme(site, new_page, color_scheme, md_scheme):
         f"prefers-color-scheme {color_scheme}: body data-md-color-scheme is {actual!r}, "
         f"expected {md_scheme!r}"
     )
-    # overrides/main.html sets Material's colour-switching mark (transitions off) before the
-    # content; Material takes it away once its palette is mounted, so transitions work again.
+    # Material marks <body> while it switches colours (transitions off) and takes the mark off
+    # in a later task. overrides/main.html holds the mark back when no colour changes, so that
+    # a load in the page's own palette (light: the first in mkdocs.yml) is not styled twice; a
+    # load that switches to the system's dark palette is marked, as is a toggle.
+    page.wait_for_timeout(300)
     page.wait_for_function("() => !document.body.hasAttribute('data-md-color-switching')", timeout=5000)
+    on_load = [] if md_scheme == "default" else [True, False]
+    assert page.evaluate("window.sbsSwitching") == on_load, f"{color_scheme}: marks on load"
     # The browser's own parts (scrollbars, form controls) take the palette's scheme from the
     # root's color-scheme (docs/assets/sidebyside.css), as they took it from the meta tag
     # Material adds and overrides/main.html keeps out; toggling the palette turns them too.
@@ -330,6 +345,9 @@ def test_palette_follows_color_scheme(site, new_page, color_scheme, md_scheme):
         "scheme => document.body.getAttribute('data-md-color-scheme') === scheme", arg=other, timeout=5000
     )
     assert page.evaluate(root) == expected[other]
+    # A toggle changes the colours: the mark is on while they change, and off after.
+    page.wait_for_function("() => !document.body.hasAttribute('data-md-color-switching')", timeout=5000)
+    assert page.evaluate("window.sbsSwitching") == [*on_load, True, False], "transitions on during the toggle"
 
 
 def typed_search_links(page, word: str) -> list[str]:
