@@ -550,6 +550,38 @@ def test_a_page_skips_rendering_only_below_its_first_screen(site, new_page, widt
     assert not early, f"skipped in the first {height} px: {early}"
 
 
+# Every Markdown table Material found in place, and every table taken out of the page on load.
+TABLES_MOVED = """
+window.sbsTablesMoved = 0;
+new MutationObserver(records => {
+  for (const record of records) {
+    for (const node of record.removedNodes) if (node.localName === "table") window.sbsTablesMoved++;
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+@pytest.mark.parametrize(
+    "name", ["decision/index.html", "performance/index.html", "api-map/math/index.html", "notebooks/api-pytorch/index.html"]
+)
+def test_every_table_keeps_the_one_scroll_wrapper_the_build_gave_it(site, new_page, name):
+    """The build wraps each Markdown table in Material's scroll wrapper (mkdocs_plugin.py), and
+    Material, once its bundle has mounted the page, has not moved a table to wrap it again: the
+    browser styles each table once (Lighthouse total blocking time). Each table scrolls on its
+    own, inside one wrapper, as Material's would."""
+    _, page = new_page(NARROW)
+    page.add_init_script(TABLES_MOVED)
+    page.goto(site.base + name, wait_until="load")
+    page.evaluate("() => new Promise(mounted => document$.subscribe(() => setTimeout(mounted, 100)))")
+    found = page.evaluate("""() => [...document.querySelectorAll('.md-content table:not([class])')].map(table => [
+      table.parentElement.className, table.parentElement.parentElement.className,
+      table.closest('.md-typeset__scrollwrap').parentElement.closest('.md-typeset__scrollwrap') === null,
+    ])""")
+    assert found, f"{name}: no Markdown table"
+    assert all(found_ == ["md-typeset__table", "md-typeset__scrollwrap", True] for found_ in found), found
+    assert page.evaluate("window.sbsTablesMoved") == 0, f"{name}: Material took tables out to wrap them"
+
+
 def test_search_lands_on_the_topic_page_before_its_notebook(site, new_page):
     pages = search_result_pages(site, new_page, "define-by-run")
     topic, notebook = urljoin(site.base, "graphs/"), urljoin(site.base, NOTEBOOK)

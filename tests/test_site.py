@@ -196,6 +196,26 @@ def test_lean_code_drops_only_the_spans_that_change_nothing_shown():
     assert lean.startswith('<pre><span></span><code tabindex="0">')
 
 
+def test_markdown_tables_are_built_inside_materials_scroll_wrapper():
+    """A Markdown table is written inside the two <div>s Material's bundle would wrap it in on
+    load (so that the bundle need not move it); a table holding a table is left to Material, and
+    a table with a class, which Material does not wrap, is left alone."""
+    from sidebyside.mkdocs_plugin import wrapped_tables
+
+    table = "<table>\n<thead>\n<tr><th>a</th></tr>\n</thead>\n<tbody><tr><td>1</td></tr></tbody>\n</table>"
+    assert wrapped_tables(f"<p>x</p>\n{table}\n<h2>y</h2>\n{table}") == (
+        f'<p>x</p>\n<div class="md-typeset__scrollwrap"><div class="md-typeset__table">{table}</div></div>'
+        f'\n<h2>y</h2>\n<div class="md-typeset__scrollwrap"><div class="md-typeset__table">{table}</div></div>'
+    )
+    inner = "<table><tr><td>1</td></tr></table>"
+    outer = f"<table><tr><td>{inner}</td></tr></table>"
+    assert wrapped_tables(outer) == outer.replace(
+        inner, f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">{inner}</div></div>'
+    )
+    classed = '<table class="dataframe"><tr><td>1</td></tr></table>'
+    assert wrapped_tables(classed) == classed
+
+
 def test_the_decision_script_loads_on_the_decision_page_only(built_site):
     """decision.js: a script in the decision page's content, on no other page (Lighthouse)."""
     for path in built_site.directory.rglob("*.html"):
