@@ -44,12 +44,28 @@ def test_a_chart_is_an_svg_in_the_page_s_colours_with_its_finding_as_title():
     assert re.search(r"<text[^>]*>|font", svg), "labels are text, not paths"
     assert all(label in svg for label in ("PyTorch eager", "PyTorch torch.compile", "TensorFlow tf.function"))
     assert "<figcaption>MLP throughput. The finding." in first
-    # Its style rules reach its own elements only, not the page around it.
-    rules = re.findall(r"<style[^>]*>(.*?)</style>", svg, re.S)
-    assert rules and all(
-        selector.strip().startswith('svg[aria-labelledby="chart-demo"]')
-        for rule in rules for selector in re.findall(r"([^{}]+)\{", rule)
-    ), rules
+    # No style sheet of its own (the page's CSS sets matplotlib's stroke defaults), no RDF, and
+    # every <g> left carries an attribute that draws (a transform, a style, a clip path).
+    assert "<style" not in svg and "<metadata" not in svg
+    assert not re.search(r'<g(?:\s+id="[^"]*")?\s*>', svg)
+    assert all(f'id="{target}"' in svg for target in re.findall(r'(?:href="#|url\(#)([^")]+)', svg))
+
+
+def test_a_lean_chart_keeps_every_shape_and_every_group_that_draws_or_is_referred_to():
+    raw = (
+        '<svg><metadata><rdf:RDF></rdf:RDF></metadata>\n <defs>\n  <style type="text/css">*{stroke-linecap: butt}</style>\n </defs>\n'
+        ' <g id="figure_1">\n  <g id="patch_1"><path d="M 0 1\nL 2 3" style="fill: none"/></g>\n'
+        '  <g id="tick"><g><use xlink:href="#m1" x="1"/></g></g>\n'
+        '  <g transform="translate(1 2)"><text x="0">PyTorch eager</text></g>\n'
+        '  <g id="empty"/><g clip-path="url(#p1)"><path d="M 1 1"/></g>\n </g>\n'
+        ' <defs><g id="m1"><path d="M 0 0"/></g><clipPath id="p1"><rect/></clipPath></defs>\n</svg>'
+    )
+    assert performance._lean_svg(raw) == (
+        '<svg><path d="M 0 1\nL 2 3" style="fill: none"/><use xlink:href="#m1" x="1"/>'
+        '<g transform="translate(1 2)"><text x="0">PyTorch eager</text></g>'
+        '<g clip-path="url(#p1)"><path d="M 1 1"/></g>'
+        '<defs><g id="m1"><path d="M 0 0"/></g><clipPath id="p1"><rect/></clipPath></defs></svg>'
+    )
 
 
 def timing_pairs() -> list[str]:
