@@ -61,7 +61,7 @@ $(LIGHTHOUSE_CLI): benchmarks/package-lock.json
 	touch $@
 
 # The gate .ci/run applies (issue 16): on every page, performance 95 or more and accessibility,
-# best practices and SEO 100; a page under it is measured twice more and keeps its median run.
+# best practices and SEO 100; a page under it is measured four more times and keeps its median run.
 lighthouse: install chromium $(LIGHTHOUSE_CLI)  ## Lighthouse on every page, gated as .ci/run gates it
 	$(PY) benchmarks/lighthouse.py
 

@@ -10,8 +10,10 @@ category; exits 1, naming the pages, when a minimum is below its target (perform
 others 100): the gate `.ci/run` applies through `make lighthouse`.
 Lighthouse runs its default mobile profile (simulated throttling), one page at a time, from
 benchmarks/node_modules (``npm ci`` in benchmarks/ installs the version package-lock.json pins,
-12.2.3: 13 needs Node 22). A page that fails is measured twice more and keeps the median of
-its three runs, so one noisy run does not fail the gate and a real regression still does.
+12.2.3: 13 needs Node 22). A page that fails is measured four more times and keeps the median
+of its five runs: a page that scores 96 or 97 runs under 95 now and then on a shared machine
+(ecosystem 93/99/97, notebooks/graphs-pytorch 94/97/97 in one run of the gate, 2026-12-04), and
+with three runs one more noisy run would fail the gate; a real regression still does.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ CHROME_FLAGS = (
 )
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+RERUN_TO = 5  # runs of a page that fails its first: the gate takes their median
 SHORT = {"performance": "perf", "accessibility": "a11y", "best-practices": "bp", "seo": "seo"}
 # What GitHub Pages compresses (it gzips text types; images and fonts go as they are).
 COMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map", ".ipynb")
@@ -165,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site", type=Path, help="a built site (default: build one)")
     parser.add_argument("--pages", nargs="*", help="pages relative to the site root (default: all)")
-    parser.add_argument("--runs", type=int, default=1, help="runs per page (a page that fails gets 3)")
+    parser.add_argument("--runs", type=int, default=1, help=f"runs per page (a page that fails gets {RERUN_TO})")
     parser.add_argument("--json", type=Path, help="write the per-page results here")
     parser.add_argument("--reports", type=Path, help="keep each page's Lighthouse JSON report here")
     args = parser.parse_args(argv)
@@ -198,8 +201,8 @@ def main(argv: list[str] | None = None) -> int:
                 return summary(lighthouse(url, reports / f"{stem}.{number}.json"))
 
             runs = [run(number) for number in range(args.runs)]
-            if len(runs) < 3 and below(median_run(runs)):
-                runs += [run(number) for number in range(len(runs), 3)]
+            if len(runs) < RERUN_TO and below(median_run(runs)):
+                runs += [run(number) for number in range(len(runs), RERUN_TO)]
             results[name] = median_run(runs)
             print(line(name, results[name], time.monotonic() - page_started), flush=True)
 
