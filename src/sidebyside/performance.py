@@ -274,9 +274,9 @@ def _figure_html(rows: list[dict], metric: str, title: str, ident: str, summary:
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):].replace(_INK, "currentColor")
     ident = "chart-" + re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-")
+    svg = _lean_svg(svg)
     # matplotlib names its elements figure_1, patch_1, ... in every SVG: prefix them with the
     # chart's own id, so that two charts on a page share no id.
-    svg = _lean_svg(svg)
     svg = re.sub(r'\bid="([^"]+)"', rf'id="{ident}-\1"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{ident}-\1)", svg)
     svg = re.sub(r'href="#([^"]+)"', rf'href="#{ident}-\1"', svg)
