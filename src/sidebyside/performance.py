@@ -287,8 +287,10 @@ def _figure_html(rows: list[dict], metric: str, title: str, ident: str, summary:
     return f'<div class="sbs-chart" {VARIES}><figure>\n{svg}\n{caption}\n</figure></div>'
 
 
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
 _STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.DOTALL)
-_TAG = re.compile(r"<(/?)g\b([^>]*)>")
+_REFERENCE = re.compile(r'(?:href="#|url\(#)([^")]+)')  # xlink:href="#id", clip-path="url(#id)"
+_GROUP_TAG = re.compile(r"<(/?)g\b([^>]*?)\s*(/?)>")  # </g>; <g ...>; <g .../>, which has no </g>
 
 
 def _lean_svg(svg: str) -> str:
@@ -303,22 +305,21 @@ def _lean_svg(svg: str) -> str:
     - each <g> with no attribute but an id that nothing refers to (matplotlib wraps every patch,
       tick and label in one): its children are drawn as they were, in the same place.
     """
-    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
-    svg = re.sub(r"\s*<defs>\s*</defs>", "", _STYLE.sub("", svg))
-    referred = set(re.findall(r'(?:href="#|url\(#)([^")]+)', svg))
+    svg = re.sub(r"\s*<defs>\s*</defs>", "", _STYLE.sub("", _METADATA.sub("", svg)))
+    referred = set(_REFERENCE.findall(svg))
     kept: list[bool] = []  # for each <g> open at this point: whether its tag stays
 
     def group(tag: re.Match) -> str:
-        if tag[1]:  # </g>
+        closing, attributes, empty = tag.groups()
+        if closing:
             return tag[0] if kept.pop() else ""
-        attributes, empty = re.subn(r"\s*/$", "", tag[2])  # <g .../> has no </g>
-        bare = re.fullmatch(r'(?:\s+id="([^"]*)")?\s*', attributes)
-        keep = bare is None or (bare[1] is not None and bare[1] in referred)
+        bare = re.fullmatch(r'\s+id="([^"]*)"|', attributes)  # nothing, or an id alone
+        keep = bare is None or bare[1] in referred
         if not empty:
             kept.append(keep)
         return tag[0] if keep else ""
 
-    svg = _TAG.sub(group, svg)
+    svg = _GROUP_TAG.sub(group, svg)
     return re.sub(r">\s+<", "><", svg)  # the indentation: a text node between every two tags
 
 
