@@ -37,17 +37,22 @@ program = torch.export.export(
     model, (x,), dynamic_shapes={"input": {0: batch}}
 )
 torch.export.save(program, "mlp.pt2")  # a zip archive
-for name in sorted(os.listdir(".")):
-    print(f"file: {name} ({os.path.getsize(name)} bytes)")
+for name in sorted(os.listdir(".")):  # no size: it varies, as
+    print(f"file: {name}")  # model.json holds torch's own paths
 with zipfile.ZipFile("mlp.pt2") as archive:
     folders = {}  # folder -> file names in it
-    for entry in sorted(archive.namelist()):
-        folder, _, name = entry.rpartition("/")
+    weights = 0  # bytes of the weight_<i> files
+    for entry in archive.infolist():
+        folder, _, name = entry.filename.rpartition("/")
         folders.setdefault(folder, []).append(name)
+        if name.startswith("weight_"):
+            weights += entry.file_size
 for folder, names in sorted(folders.items()):
+    names = sorted(names)
     if len(names) > 4:  # weight_0 ... weight_5: one per tensor
         names = names[:2] + ["..."] + names[-1:]
     print(f"  {folder}/:", *names)
+print(f"  weights: {weights} bytes")
 
 # 2. Reload from the file, as a deployment would.
 loaded = torch.export.load("mlp.pt2")
