@@ -221,7 +221,7 @@ def test_cpp_log_lines_are_dropped_for_the_cli_and_a_standalone_run(project):
     # tests/test_snippets.py runs each snippet as a reader does and cleans it with the same function.
     from test_snippets import run_alone
 
-    assert run_alone(load_pair(project, "demo/logs").snippets[0], project) == CPP_LOGS_KEPT
+    assert run_alone(load_pair(project, "demo/logs").snippets[0], project).output == CPP_LOGS_KEPT
 
 
 def test_each_snippet_gets_a_fresh_namespace_and_an_empty_directory(project, runner):
