@@ -87,7 +87,8 @@ def anchor(name: str) -> str:
 
 # What differs from build to build on one machine (wall times, the output of `varies` snippets,
 # the figures they feed) carries this attribute, and nothing else does: tests/test_site.py builds
-# the site twice from empty caches and requires every page to be the same outside such elements.
+# the site again from results in which all of these are changed and requires every page to be
+# the same outside such elements.
 VARIES = "data-sbs-varies"
 
 
