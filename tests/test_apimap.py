@@ -216,6 +216,24 @@ def test_pitfalls_list_every_differing_default_largest_first(built_site):
     assert shares == sorted(shares, reverse=True) and shares, shares
 
 
+def test_every_entry_checked_again_shows_what_its_page_shows(built_site, runner, tmp_path):
+    """The map's numbers do not depend on the run: every entry of every category, checked again
+    with a cache of its own, renders the Markdown its page was built from."""
+    from sidebyside.cache import default_dir
+
+    def no_runner():
+        raise AssertionError("the site's build left an entry unchecked")
+
+    entries = [entry for path in apimap.files(ROOT / "docs") for entry in apimap.load(path)]
+    stored = apimap.values(entries, SimpleNamespace(cache=Cache(default_dir(ROOT)), runner=no_runner))
+    again = apimap.values(entries, SimpleNamespace(cache=Cache(tmp_path / "cache"), runner=lambda: runner))
+    assert len(again) == 2 * len(entries) >= 160
+    shown, shown_again = (
+        apimap.render([apimap.check(entry, found) for entry in entries], found) for found in (stored, again)
+    )
+    assert shown_again == shown
+
+
 def test_a_mention_links_its_entry_once_outside_code_blocks_links_and_headings():
     index = {"torch.gather": ("api-map/indexing.md", "gather"), "F.conv2d": ("api-map/layers.md", "conv2d")}
     page = (
