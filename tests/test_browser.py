@@ -7,13 +7,16 @@ browser shared by the module. Run only these with ``pytest -m browser``.
 from __future__ import annotations
 
 import contextlib
+import queue
 import re
+import threading
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from browser import site_pages
+from browser import chromium, site_pages
 from conftest import ROOT, TIMEOUT_MS, serve_sitemap_for_this_origin
 from sidebyside import apimap
 from sidebyside import links as links_mod
@@ -51,10 +54,84 @@ def visible_frameworks(page) -> dict[str, list[str]]:
     return shown
 
 
-# -- 1. Every page loads cleanly and stays on the local server ---------------------------------
+# -- 1. Every page loads cleanly, stays on the local server and passes axe, in both schemes ----
 
 
-def test_every_page_loads_without_errors_or_outside_requests(site, new_page):
+@dataclass
+class Visit:
+    loading: list[str]  # console errors, page errors, failed loads, requests to other origins
+    axe: list[str]  # axe-core's violations
+
+
+def visit(site, browser, name: str, color_scheme: str) -> Visit:
+    """``name`` loaded in a new context (a cold cache: every page makes all of its own requests)
+    at the width that shows both columns of a pair, then checked by axe-core."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": WIDE, "height": 900}, color_scheme=color_scheme)
+    context.set_default_timeout(TIMEOUT_MS)
+    found = Visit([], [])
+    outside: list[str] = []
+
+    def on_request(request) -> None:
+        url = request.url
+        if url.startswith(("data:", "blob:")) or url in outside:
+            return
+        if not (url == site.origin or url.startswith(site.origin + "/")):
+            outside.append(url)
+            found.loading.append(f"{name}: request outside the site: {url}")
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            found.loading.append(f"{name}: console error: {message.text} at {message.location}")
+
+    try:
+        context.on("request", on_request)  # the context also sees the search worker's requests
+        page = context.new_page()
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: found.loading.append(f"{name}: page error: {error}"))
+        response = page.goto(site.base + name, wait_until="networkidle")
+        if response is None or not response.ok:
+            found.loading.append(f"{name}: HTTP {response and response.status}")
+        page.wait_for_selector("article.md-content__inner")
+        found.axe = axe_problems(Axe(), page, name)
+    finally:
+        context.close()
+    return found
+
+
+@pytest.fixture(scope="module")
+def visits(site) -> dict[tuple[str, str], Visit]:
+    """{(colour scheme, page): Visit} for every page of the built site in both schemes (Material
+    follows prefers-color-scheme on a first visit), two pages at a time: each thread drives a
+    browser of its own (Playwright's objects belong to the thread that made them)."""
+    todo: queue.Queue[tuple[str, str]] = queue.Queue()
+    for color_scheme in ("light", "dark"):
+        for name in site_pages(site.directory):
+            todo.put((color_scheme, name))
+    found: dict[tuple[str, str], Visit] = {}
+
+    def work() -> None:
+        with chromium() as browser:
+            while True:
+                try:
+                    color_scheme, name = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    found[color_scheme, name] = visit(site, browser, name, color_scheme)
+                except Exception as error:  # noqa: BLE001 - reported by the test, with its page
+                    found[color_scheme, name] = Visit([f"{name} ({color_scheme}): {error}"], [])
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return found
+
+
+def test_every_page_loads_without_errors_or_outside_requests(site, visits):
     pages = site_pages(site.directory)
     assert "index.html" in pages and "about/index.html" in pages, pages
     # The sitemap lists the same pages (under the configured site_url).
@@ -62,34 +139,8 @@ def test_every_page_loads_without_errors_or_outside_requests(site, new_page):
     listed = {urlsplit(loc).path for loc in re.findall(r"<loc>(.*?)</loc>", sitemap)}
     found = {"/" + page.removesuffix("index.html") for page in pages}
     assert listed == found, f"sitemap {sorted(listed)} vs built pages {sorted(found)}"
-
-    problems: list[str] = []
-    for name in pages:
-        # A context per page: a cold cache, so every page makes all of its own requests.
-        context, page = new_page(WIDE)
-        outside: list[str] = []
-
-        def on_request(request, name=name, outside=outside) -> None:
-            url = request.url
-            if url.startswith(("data:", "blob:")) or url in outside:
-                return
-            if not (url == site.origin or url.startswith(site.origin + "/")):
-                outside.append(url)
-                problems.append(f"{name}: request outside the site: {url}")
-
-        def on_console(message, name=name) -> None:
-            if message.type == "error":
-                problems.append(f"{name}: console error: {message.text} at {message.location}")
-
-        context.on("request", on_request)  # the context also sees the search worker's requests
-        page.on("request", on_request)
-        page.on("console", on_console)
-        page.on("pageerror", lambda error, name=name: problems.append(f"{name}: page error: {error}"))
-        response = page.goto(site.base + name, wait_until="networkidle")
-        if response is None or not response.ok:
-            problems.append(f"{name}: HTTP {response and response.status}")
-        page.wait_for_selector("article.md-content__inner")
-        context.close()
+    assert len(visits) == 2 * len(pages)
+    problems = [problem for visit_ in visits.values() for problem in visit_.loading]
     assert not problems, "\n".join(problems)
 
 
@@ -614,18 +665,10 @@ def axe_problems(axe, page, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
-def test_every_page_has_no_axe_violations(site, new_page, color_scheme):
+def test_every_page_has_no_axe_violations(site, visits, color_scheme):
     """axe-core's default rules (WCAG 2 A and AA and its best practices) on every page of the
     built site, at the width that shows both columns of a pair, in the light and in the dark
     scheme (Material follows prefers-color-scheme on a first visit)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    problems: list[str] = []
     pages = site_pages(site.directory)
-    for name in pages:
-        context, page = new_page(WIDE, color_scheme)
-        page.goto(site.base + name, wait_until="networkidle")
-        problems += axe_problems(axe, page, name)
-        context.close()
+    problems = [problem for name in pages for problem in visits[color_scheme, name].axe]
     assert not problems, f"{len(problems)} violations in {color_scheme}:\n" + "\n".join(problems)
