@@ -7,13 +7,14 @@
 Prints one line per page (performance, accessibility, best practices, SEO, total blocking time,
 DOM elements, and the audits that cost it points) and a last line with the minimum of each
 category; exits 1, naming the pages, when a minimum is below its target (performance 95, the
-others 100): the gate `.ci/run` applies through `make lighthouse`.
+others 100). This is the benchmark `make lighthouse` and the weekly benchmarks workflow run:
+the performance score is simulated from a trace of this machine's CPU and moves by a few points
+from run to run, so CI does not gate on it; tests/test_lighthouse.py gates the three categories
+that do not depend on timing, on one page of each kind.
 Lighthouse runs its default mobile profile (simulated throttling), one page at a time, from
 benchmarks/node_modules (``npm ci`` in benchmarks/ installs the version package-lock.json pins,
-12.2.3: 13 needs Node 22). A page that fails is measured four more times and keeps the median
-of its five runs: a page that scores 96 or 97 runs under 95 now and then on a shared machine
-(ecosystem 93/99/97, notebooks/graphs-pytorch 94/97/97 in one run of the gate, 2026-12-04), and
-with three runs one more noisy run would fail the gate; a real regression still does.
+12.2.3: 13 needs Node 22). A page under a target is measured four more times and keeps the
+median of its five runs, so that one noisy run does not count as a regression.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ CHROME_FLAGS = (
     "--disable-component-update --disable-sync"
 )
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+UNTIMED = CATEGORIES[1:]  # the same score on every run: what CI gates
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 RERUN_TO = 5  # runs of a page that fails its first: the gate takes their median
 SHORT = {"performance": "perf", "accessibility": "a11y", "best-practices": "bp", "seo": "seo"}
@@ -96,39 +98,45 @@ def build(site_dir: Path, base: str) -> None:
     )
 
 
-def lighthouse(url: str, out: Path) -> dict:
-    """One Lighthouse run (mobile, simulated throttling); its JSON report."""
+def lighthouse(url: str, out: Path, categories: tuple[str, ...] = CATEGORIES) -> dict:
+    """One Lighthouse run (mobile, simulated throttling) in ``categories``; its JSON report."""
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
     command = [
         "node", str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
-        f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}",
-        "--max-wait-for-load=60000",
+        f"--only-categories={','.join(categories)}", f"--chrome-flags={CHROME_FLAGS}",
+        "--max-wait-for-load=60000", "--disable-full-page-screenshot",
     ]
     subprocess.run(command, env=env, check=True, timeout=300)
     return json.loads(out.read_text(encoding="utf-8"))
 
 
 def summary(report: dict) -> dict:
-    scores = {c: round((report["categories"][c]["score"] or 0) * 100) for c in CATEGORIES}
+    """Each category's score (those the run measured), the audits that cost points, and the
+    figures of a page's weight and blocking time (None when performance was not measured)."""
+    measured = [c for c in CATEGORIES if c in report["categories"]]
+    scores = {c: round((report["categories"][c]["score"] or 0) * 100) for c in measured}
     audits = report["audits"]
     failing = []
-    for category in CATEGORIES[1:]:
+    for category in measured:
         for ref in report["categories"][category]["auditRefs"]:
             audit = audits[ref["id"]]
-            if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+            if not ref["weight"]:
+                continue
+            if category == "performance" and audit.get("scoreDisplayMode") == "error":
+                failing.append(f"{ref['id']}=error")
+            elif category != "performance" and audit["score"] is not None and audit["score"] < 1:
                 failing.append(ref["id"])
     if report.get("runtimeError"):  # e.g. NO_FCP: the run measured nothing; its scores are 0
         failing.append(f"runtimeError={report['runtimeError'].get('code')}")
-    for category in CATEGORIES[:1]:
-        for ref in report["categories"][category]["auditRefs"]:
-            audit = audits[ref["id"]]
-            if ref["weight"] and audit.get("scoreDisplayMode") == "error":
-                failing.append(f"{ref['id']}=error")
+
+    def figure(audit: str) -> float | None:
+        return audits.get(audit, {}).get("numericValue")
+
     return {
         "scores": scores,
-        "tbt": audits["total-blocking-time"].get("numericValue"),
-        "lcp": audits["largest-contentful-paint"].get("numericValue"),
-        "dom": audits["dom-size"].get("numericValue"),
+        "tbt": figure("total-blocking-time"),
+        "lcp": figure("largest-contentful-paint"),
+        "dom": figure("dom-size"),
         "failing": sorted(set(failing)),
         "warnings": report.get("runWarnings", []),
     }
@@ -147,7 +155,7 @@ def median_run(runs: list[dict]) -> dict:
 
 def below(result: dict) -> list[str]:
     """The categories in which a page scores under its target."""
-    return [c for c in CATEGORIES if result["scores"][c] < TARGETS[c]]
+    return [c for c, score in result["scores"].items() if score < TARGETS[c]]
 
 
 def line(name: str, result: dict, seconds: float) -> str:

@@ -19,7 +19,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
-EXPECTED = {"ci.yml", "deploy.yml", "drift.yml"}
+EXPECTED = {"benchmarks.yml", "ci.yml", "deploy.yml", "drift.yml"}
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 MARKER = "Preview: not executed"
 # owner/repo[/path]@<40 hex>: a commit, not a tag or branch that can be moved.
@@ -124,7 +124,7 @@ def marker_check_index(build_steps: list[dict]) -> int:
 
 
 # ----------------------------------------------------------------------------- all workflows
-def test_the_three_workflows_exist():
+def test_the_four_workflows_exist():
     names = {path.name for path in workflow_paths()}
     assert EXPECTED <= names, f"missing: {sorted(EXPECTED - names)}"
 
@@ -351,6 +351,24 @@ def test_drift_runs_weekly_against_the_newest_releases():
     assert any("pytest tests/test_snippets.py" in r for r in runs[upgrade:])
     assert any("SNIPPETS_CACHE_DIR=" in r and "mkdocs build --strict" in r for r in runs[upgrade:])
     assert not any(action_name(uses_of(s)) == "actions/cache" for s in steps(job)), "drift reuses a cache"
+
+
+# --------------------------------------------------------------------------- benchmarks
+def test_timings_are_benchmarked_weekly_and_gate_nothing_in_ci():
+    """Lighthouse's performance and the build times vary with the machine's load: the weekly
+    benchmarks workflow measures them; CI and the deploy run none of them."""
+    doc = load(WORKFLOWS / "benchmarks.yml")
+    on = triggers(doc)
+    assert set(on) == {"schedule", "workflow_dispatch"}
+    (job,) = jobs(doc).values()
+    runs = [str(s.get("run", "")) for s in steps(job)]
+    assert "make lighthouse" in runs and "make bench" in runs
+    assert any(re.search(r"pytest -m timing tests/test_snippets\.py", run) for run in runs)
+    for name in ("ci.yml", "deploy.yml", "drift.yml"):
+        for step_ in (s for job_ in jobs(load(WORKFLOWS / name)).values() for s in steps(job_)):
+            assert not re.search(r"make (lighthouse|bench)|benchmarks/|-m timing", str(step_.get("run", ""))), name
+    commands = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if not line.lstrip().startswith("#")]
+    assert not [line for line in commands if re.search(r"make (lighthouse|bench)", line)]
 
 
 def test_only_the_notebooks_job_may_write_the_repository(deploy):
