@@ -323,8 +323,7 @@ def test_search_fetches_its_index_as_soon_as_the_reader_reaches_for_it(site, new
     calls back), so only the click can have asked for the index."""
     context, page = new_page(WIDE)
     context.add_init_script("window.requestIdleCallback = () => 0;")
-    page.goto(site.base + "index.html", wait_until="load")
-    page.wait_for_timeout(500)
+    page.goto(site.base + "index.html", wait_until="networkidle")  # settled: nothing more to fetch
     assert page.evaluate(INDEX_TIMES) is None, "the index was requested before the reader searched"
     first = typed_search_links(page, "AutoGraph")[0]
     assert urlsplit(first).path.endswith("/graphs/"), first
@@ -379,7 +378,6 @@ def test_palette_follows_color_scheme(site, new_page, color_scheme, md_scheme):
     # in a later task. overrides/main.html holds the mark back when no colour changes, so that
     # a load in the page's own palette (light: the first in mkdocs.yml) is not styled twice; a
     # load that switches to the system's dark palette is marked, as is a toggle.
-    page.wait_for_timeout(300)
     page.wait_for_function("() => !document.body.hasAttribute('data-md-color-switching')", timeout=5000)
     on_load = [] if md_scheme == "default" else [True, False]
     assert page.evaluate("window.sbsSwitching") == on_load, f"{color_scheme}: marks on load"
