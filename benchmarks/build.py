@@ -40,10 +40,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from sidebyside import machine  # noqa: E402
-from sidebyside.cache import Cache, default_dir, key_for  # noqa: E402
+from sidebyside.cache import default_dir, key_for  # noqa: E402
 from sidebyside.scan import scan_references  # noqa: E402
 from sidebyside.runner import worker_env  # noqa: E402
 from sidebyside.snippets import load_pair  # noqa: E402
+from sidebyside.store import Store  # noqa: E402
 
 
 def run(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, str]:
@@ -66,7 +67,7 @@ def api_map(build: list[str], env: dict[str, str], repeat: int, tmp_path: Path) 
     cold, warm, entries = [], [], 0
     for attempt in range(repeat):
         cache = tmp_path / f"map-{attempt}"
-        shutil.copytree(project_cache, cache, ignore=shutil.ignore_patterns("apimap-*.json"))
+        shutil.copytree(project_cache, cache, ignore=shutil.ignore_patterns("api-map-*.json"))
         for times, expect_checked in ((cold, True), (warm, False)):
             elapsed, output = run(build, dict(env, SNIPPETS_CACHE_DIR=str(cache)))
             found = summary.search(output)
@@ -85,13 +86,13 @@ def api_map(build: list[str], env: dict[str, str], repeat: int, tmp_path: Path) 
 
 def pages(limit: float = 360.0, page: str = "performance/index.md") -> None:
     """Seconds each page's snippets took in the build that filled the project's cache."""
-    cache = Cache(default_dir(ROOT))
+    store = Store(default_dir(ROOT))
     per_page: dict[str, list[float]] = {}
     missing = []
     # A pair a page names twice runs once: count each (page, pair) once.
     for page_name, pair in dict.fromkeys((ref.page, ref.name) for ref in scan_references(ROOT / "docs")):
         for snippet in load_pair(ROOT, pair).snippets:
-            entry = cache.get(key_for(snippet))
+            entry = store.outcome(key_for(snippet))
             if entry is None:
                 missing.append(snippet.relpath)
             else:

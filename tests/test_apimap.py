@@ -3,6 +3,7 @@ missing attribute stops the build, and only entries that changed run again."""
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -12,8 +13,11 @@ from urllib.parse import urljoin
 import pytest
 
 from conftest import ROOT
-from sidebyside import apimap, links
-from sidebyside.cache import Cache
+from sidebyside import links
+from sidebyside.apimap import check as checking
+from sidebyside.apimap import mentions, schema
+from sidebyside.apimap.render import markdown
+from sidebyside.store import Store
 from sidebyside.data import DataError
 
 GOOD = """\
@@ -44,17 +48,22 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
+def requests(batch) -> list[dict]:
+    """The entries a batch script hands the harness: the JSON file its source names."""
+    return json.loads(Path(re.search(r"check_file\('\w+', '([^']+)'\)", batch.source)[1]).read_text())
+
+
 @pytest.fixture
 def engine(tmp_path, runner):
-    """What apimap.values needs of the engine: a cache directory and the workers."""
+    """What checking.values needs of the engine: a cache directory and the workers."""
     calls = []
 
-    def run_all(snippets, done):
-        calls.append({s.framework.key: s.source for s in snippets})
+    def run_all(snippets, done):  # each batch's entries, by framework
+        calls.append({s.framework.key: [request["id"] for request in requests(s)] for s in snippets})
         runner.run_all(snippets, done)
 
     counting = SimpleNamespace(run_all=run_all)
-    return SimpleNamespace(cache=Cache(tmp_path / "cache"), runner=lambda: counting, calls=calls)
+    return SimpleNamespace(store=Store(tmp_path / "cache"), runner=lambda: counting, calls=calls)
 
 
 @pytest.mark.parametrize(
@@ -82,30 +91,29 @@ def test_a_bad_entry_names_the_file_and_the_line(tmp_path, old, new, line, words
     assert old in GOOD
     path = write(tmp_path, GOOD.replace(old, new, 1))
     with pytest.raises(DataError) as caught:
-        apimap.load(path)
+        schema.load(path)
     assert f"{path}:{line}:" in str(caught.value) and words in str(caught.value)
 
 
-def checked(path: Path, engine) -> list[apimap.Checked]:
-    entries = apimap.load(path)
-    found = apimap.values(entries, engine)
-    return [apimap.check(entry, found) for entry in entries]
+def checked(path: Path, engine) -> list[checking.Checked]:
+    entries = schema.load(path)
+    found = checking.values(entries, engine)
+    return [checking.check(entry, found) for entry in entries]
 
 
 def test_both_sides_run_and_only_a_changed_entry_runs_again(tmp_path, engine):
     path = write(tmp_path, GOOD)
     first = checked(path, engine)
-    assert [c.plain.same for c in first] == [True, False]  # std: n - 1 against n, shown
-    assert first[1].matched.same and first[0].plain.compared == 3
+    assert [c.written.same for c in first] == [True, False]  # std: n - 1 against n, shown
+    assert first[1].matched.same and first[0].written.compared == 3
     assert [sorted(call) for call in engine.calls] == [["pytorch", "tensorflow"]]
     checked(path, engine)  # warm: nothing runs
     assert len(engine.calls) == 1
     path.write_text(GOOD.replace("dim=1", "dim=0").replace("axis=1", "axis=0"), encoding="utf-8")
     again = checked(path, engine)
-    assert again[0].plain.compared == 4 and len(engine.calls) == 2
+    assert again[0].written.compared == 4 and len(engine.calls) == 2
     # The second batch held only the edited entry: the std entry came from the cache.
-    for source in engine.calls[1].values():
-        assert "'sum-axis'" in source and "'std'" not in source
+    assert engine.calls[1] == {"pytorch": ["sum-axis"], "tensorflow": ["sum-axis"]}
 
 
 @pytest.mark.parametrize(
@@ -161,10 +169,10 @@ def test_blocks_run_as_statements_and_resolves_checks_names_without_running(tmp_
     (NCCL does not exist on this machine: running it would raise), only its names are looked up."""
     path = write(tmp_path, BLOCKS)
     rnn, group = checked(path, engine)
-    assert rnn.plain.same and rnn.plain.compared == 4  # (batch 2, units 2)
-    assert group.plain is None
-    found = apimap.values(apimap.load(path), engine)
-    page = apimap.render([rnn, group], found)
+    assert rnn.written.same and rnn.written.compared == 4  # (batch 2, units 2)
+    assert group.written is None
+    found = checking.values(schema.load(path), engine)
+    page = markdown([rnn, group], found)
     assert '```python title="PyTorch"\nrnn = torch.nn.RNN(3, 2' in page  # blocks keep their lines
     assert "## `torch.nn.RNN` and `keras.layers.SimpleRNN`: the last hidden state" in page
     assert "`tf.distribute.MultiWorkerMirroredStrategy` (no direct equivalent)" in page
@@ -189,16 +197,16 @@ def test_an_error_in_a_block_names_its_line_in_the_file(tmp_path, engine, old, n
 
 
 def test_every_category_of_the_site_loads():
-    files = sorted((ROOT / "docs" / apimap.DATA_DIR).glob("*.yml"))
-    entries = [entry for path in files for entry in apimap.load(path)]
+    files = sorted((ROOT / "docs" / schema.DATA_DIR).glob("*.yml"))
+    entries = [entry for path in files for entry in schema.load(path)]
     assert len(files) >= 8 and len(entries) >= 80
     ids = [entry.id for entry in entries]
     assert len(ids) == len(set(ids)), "an id repeats across categories: anchors would clash"
     pages = sorted((ROOT / "docs" / "api-map").glob("*.md"))
     assert {page.stem for page in pages} == {path.stem for path in files} | {"index"}, "a category without its page"
     for path in files:
-        page = (ROOT / "docs" / apimap.page_of(path)).read_text(encoding="utf-8")
-        assert f'api_map("{path.stem}")' in page, f"{apimap.page_of(path)} does not show its category"
+        page = (ROOT / "docs" / schema.page_of(path)).read_text(encoding="utf-8")
+        assert f'api_map("{path.stem}")' in page, f"{schema.page_of(path)} does not show its category"
 
 
 def test_pitfalls_list_every_differing_default_largest_first(built_site):
@@ -207,8 +215,8 @@ def test_pitfalls_list_every_differing_default_largest_first(built_site):
     html = page_html(built_site, "api-map/index.md")
     table = visible_text(html[html.index('id="pitfalls-largest-first"') : html.index("</article>")])
     differing = [
-        entry for path in sorted((ROOT / "docs" / apimap.DATA_DIR).glob("*.yml"))
-        for entry in apimap.load(path) if entry.check == "differs"
+        entry for path in sorted((ROOT / "docs" / schema.DATA_DIR).glob("*.yml"))
+        for entry in schema.load(path) if entry.check == "differs"
     ]
     positions = [table.index(entry.concept) for entry in differing]
     assert len(set(positions)) == len(differing) >= 8
@@ -224,12 +232,12 @@ def test_every_entry_checked_again_shows_what_its_page_shows(built_site, runner,
     def no_runner():
         raise AssertionError("the site's build left an entry unchecked")
 
-    entries = [entry for path in apimap.files(ROOT / "docs") for entry in apimap.load(path)]
-    stored = apimap.values(entries, SimpleNamespace(cache=Cache(default_dir(ROOT)), runner=no_runner))
-    again = apimap.values(entries, SimpleNamespace(cache=Cache(tmp_path / "cache"), runner=lambda: runner))
+    entries = [entry for path in schema.files(ROOT / "docs") for entry in schema.load(path)]
+    stored = checking.values(entries, SimpleNamespace(store=Store(default_dir(ROOT)), runner=no_runner))
+    again = checking.values(entries, SimpleNamespace(store=Store(tmp_path / "cache"), runner=lambda: runner))
     assert len(again) == 2 * len(entries) >= 160
     shown, shown_again = (
-        apimap.render([apimap.check(entry, found) for entry in entries], found) for found in (stored, again)
+        markdown([checking.check(entry, found) for entry in entries], found) for found in (stored, again)
     )
     assert shown_again == shown
 
@@ -241,16 +249,16 @@ def test_a_mention_links_its_entry_once_outside_code_blocks_links_and_headings()
         "<p>Use <code>torch.gather(x, 1, i)</code> or <code>F.conv2d</code>; again <code>torch.gather</code>.</p>"
         '<pre><code>torch.gather</code></pre><a href="x"><code>F.conv2d</code></a><p><code>tf.nope</code></p>'
     )
-    linked, count = apimap.link_mentions(page, "graphs/index.md", index)
+    linked, count = mentions.link_mentions(page, "graphs/index.md", index)
     assert count == 2
     assert linked.count('href="../api-map/indexing/#api-gather"') == 1
     assert linked.count('href="../api-map/layers/#api-conv2d"') == 1
     assert "<h2>About <code>torch.gather</code></h2>" in linked  # headings are left alone
     assert '<a class="sbs-api-link" href="../api-map/indexing/#api-gather" title="API map: torch.gather"><code>torch.gather(x, 1, i)</code></a>' in linked
     assert "<pre><code>torch.gather</code></pre>" in linked and "again <code>torch.gather</code>." in linked
-    for own in (apimap.MAP_PAGE, "api-map/indexing.md"):  # the map's own pages: no links
-        assert apimap.link_mentions(page, own, index) == (page, 0)
-    assert apimap.link_mentions(page, "index.md", index)[0].count('href="api-map/indexing/#api-gather"') == 1
+    for own in (schema.MAP_PAGE, "api-map/indexing.md"):  # the map's own pages: no links
+        assert mentions.link_mentions(page, own, index) == (page, 0)
+    assert mentions.link_mentions(page, "index.md", index)[0].count('href="api-map/indexing/#api-gather"') == 1
 
 
 def entry_ids_by_url(built_site) -> dict[str, set[str]]:
@@ -258,8 +266,8 @@ def entry_ids_by_url(built_site) -> dict[str, set[str]]:
     from conftest import page_html
 
     return {
-        links.page_url(apimap.page_of(path)): set(re.findall(r'<h2 id="(api-[^"]+)"', page_html(built_site, apimap.page_of(path))))
-        for path in apimap.files(ROOT / "docs")
+        links.page_url(schema.page_of(path)): set(re.findall(r'<h2 id="(api-[^"]+)"', page_html(built_site, schema.page_of(path))))
+        for path in schema.files(ROOT / "docs")
     }
 
 
@@ -273,7 +281,7 @@ def lands_on_an_entry(page: str, link: str, entries: dict[str, set[str]]) -> boo
 def test_the_index_lists_every_entry_once_and_each_link_opens_it(built_site):
     from conftest import page_html
 
-    html = page_html(built_site, apimap.MAP_PAGE)
+    html = page_html(built_site, schema.MAP_PAGE)
     listed = html[html.index('id="every-entry"') : html.index('id="pitfalls-largest-first"')]
     hrefs = re.findall(r'<li><a href="([^"]+)"', listed)
     entries = entry_ids_by_url(built_site)
@@ -289,7 +297,7 @@ def test_every_page_links_its_first_mention_of_a_mapped_api_to_an_existing_entry
     links and headings) is linked at its first mention, and every link lands on an entry."""
     from conftest import page_html
 
-    index = apimap.mention_index(ROOT / "docs")
+    index = mentions.mention_index(ROOT / "docs")
     entries = entry_ids_by_url(built_site)
     links = 0
     for path in sorted(built_site.directory.rglob("*.html")):
@@ -302,8 +310,8 @@ def test_every_page_links_its_first_mention_of_a_mapped_api_to_an_existing_entry
         targets = re.findall(r'<a class="sbs-api-link" href="([^"]*)" title="API map: ([^"]+)">', content)
         assert not [t for t, _ in targets if not lands_on_an_entry(page, t, entries)], f"{page}: a link to no entry"
         linked = {name for _, name in targets}
-        free = apimap._PROTECTED.sub("", content)
-        unlinked = {apimap.mentioned(code) for code in apimap._INLINE_CODE.findall(free)} & set(index) - linked
+        free = mentions._PROTECTED.sub("", content)
+        unlinked = {mentions.mentioned(code) for code in mentions._INLINE_CODE.findall(free)} & set(index) - linked
         assert not unlinked, f"{page}: mapped APIs mentioned without a link: {sorted(unlinked)}"
         links += len(targets)
     assert links >= 5
@@ -321,7 +329,7 @@ def test_mkdocs_serve_checks_only_the_edited_entry_again(tmp_path):
 
     project = tmp_path / "project"
     shutil.copytree(ROOT / "tests" / "fixture_site", project)
-    data = project / "docs" / apimap.DATA_DIR / "demo.yml"
+    data = project / "docs" / schema.DATA_DIR / "demo.yml"
     data.parent.mkdir(parents=True)
     data.write_text(GOOD, encoding="utf-8")
     page = project / "docs" / "index.md"
@@ -337,11 +345,11 @@ def test_mkdocs_serve_checks_only_the_edited_entry_again(tmp_path):
 
 
 def test_a_category_without_its_page_names_the_file_to_write(tmp_path):
-    data = tmp_path / apimap.DATA_DIR / "extra.yml"
+    data = tmp_path / schema.DATA_DIR / "extra.yml"
     data.parent.mkdir(parents=True)
     data.write_text(GOOD, encoding="utf-8")
     with pytest.raises(DataError, match=r"extra\.yml:1: no page shows this category: write docs/api-map/extra\.md"):
-        apimap.category_title(tmp_path, data)
+        schema.category_title(tmp_path, data)
     (tmp_path / "api-map").mkdir()
     (tmp_path / "api-map" / "extra.md").write_text("# API map: Extra things\n\nText.\n", encoding="utf-8")
-    assert apimap.category_title(tmp_path, data) == "Extra things"
+    assert schema.category_title(tmp_path, data) == "Extra things"

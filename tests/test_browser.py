@@ -18,7 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from browser import chromium, site_pages
 from conftest import ROOT, TIMEOUT_MS, serve_sitemap_for_this_origin
-from sidebyside import apimap
+from sidebyside.apimap import schema
 from sidebyside import links as links_mod
 
 pytestmark = pytest.mark.browser
@@ -428,8 +428,8 @@ def search_result_links(site, new_page, word: str) -> list[str]:
 def test_search_lands_on_the_api_map_entry(site, new_page, name, entry):
     """A porter types an API name: the API map's entry, at its own anchor, is among the first three."""
     page = next(
-        apimap.page_of(path) for path in apimap.files(ROOT / "docs")
-        if any(e.id == entry for e in apimap.load(path))
+        schema.page_of(path) for path in schema.files(ROOT / "docs")
+        if any(e.id == entry for e in schema.load(path))
     )
     links = search_result_links(site, new_page, name)
     assert urljoin(site.base, f"{links_mod.page_url(page)}#api-{entry}") in links[:3], links[:5]

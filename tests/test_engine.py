@@ -108,7 +108,7 @@ def test_declared_data_file_is_part_of_the_key(project, runner):
 def test_corrupt_cache_entry_is_a_miss(project, runner):
     engine = engine_for(project, runner)
     engine.collect()
-    entries = sorted(engine.cache.directory.glob("*.json"))
+    entries = engine.store.records()
     assert len(entries) == 2
     entries[0].write_text('{"key": "truncated')
     entries[1].write_text(json.dumps({"key": "another key", "ok": True}))
@@ -559,6 +559,25 @@ def test_failing_snippet_fails_the_build_without_strict(project, tmp_path):
     assert fixed.returncode == 0, fixed.stdout
     assert SUMMARY.findall(fixed.stdout) == [("1", "3", "0")]
     assert re.search(r"fixed", (tmp_path / "site/index.html").read_text())
+
+
+def test_a_whole_build_removes_the_stored_results_no_page_uses(project, tmp_path):
+    """An edited snippet leaves its old result behind: the next whole build stores the new one
+    and removes the old, so the store does not grow with every edit; a preview build removes
+    nothing."""
+    from sidebyside.store import Store
+
+    store = Store(project / ".cache" / "snippets")
+    assert mkdocs_build(project, tmp_path / "site").returncode == 0
+    before = {path.name for path in store.records()}
+    path = project / "snippets/demo/add_pytorch.py"
+    path.write_text(path.read_text().replace('"sum:"', '"total:"'))
+    preview = mkdocs_build(project, tmp_path / "site", SNIPPETS_EXECUTE="0")
+    assert "no page uses" not in preview.stdout and {p.name for p in store.records()} == before
+    built = mkdocs_build(project, tmp_path / "site")
+    assert built.returncode == 0 and "snippets: removed 1 stored result no page uses" in built.stdout
+    after = {path.name for path in store.records()}
+    assert len(after) == len(before) == 2 and len(after & before) == 1
 
 
 def test_mkdocs_serve_reruns_only_the_changed_snippet(project):

@@ -95,11 +95,12 @@ def test_the_performance_page_draws_each_question_and_quotes_only_generated_numb
 
 @pytest.mark.parametrize("name", timing_pairs())
 def test_each_timing_pair_reports_its_method_fields(built_site, name):
-    from sidebyside.cache import Cache, default_dir, key_for
+    from sidebyside.cache import default_dir, key_for
+    from sidebyside.store import Store
 
-    cache = Cache(default_dir(ROOT))
+    store = Store(default_dir(ROOT))
     for snippet in load_pair(ROOT, name).snippets:
-        outcome = cache.get(key_for(snippet))
+        outcome = store.outcome(key_for(snippet))
         assert outcome is not None and outcome.ok, snippet.relpath
         measured = outcome.measured
         timed = any(row["q1"] is not None for row in measured["rows"])
@@ -129,12 +130,13 @@ def test_a_memory_finding_says_which_takes_more_and_a_one_model_chart_labels_onl
 def test_the_page_says_how_long_its_scripts_ran_in_this_build(built_site):
     """What reproducing the page costs is the sum of its scripts' run times in the build that
     made it (they run alone, one after another), read back from the cache."""
-    from sidebyside.cache import Cache, default_dir, key_for
+    from sidebyside.cache import default_dir, key_for
+    from sidebyside.store import Store
 
-    cache = Cache(default_dir(ROOT))
+    store = Store(default_dir(ROOT))
     names = dict.fromkeys(r.name for r in scan_references(ROOT / "docs") if r.page == "performance/index.md")
     snippets = [s for name in names for s in load_pair(ROOT, name).snippets]
-    seconds = round(sum(cache.get(key_for(s)).seconds for s in snippets))
+    seconds = round(sum(store.outcome(key_for(s)).seconds for s in snippets))
     said = re.search(
         r"this page's (\d+) scripts one at a time, alone: together they took "
         r"<span data-sbs-varies>(?:(\d+) min )?(\d+) s</span>", page_html(built_site, "performance/index.md"),

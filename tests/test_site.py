@@ -13,6 +13,7 @@ import pytest
 
 from conftest import REPO_URL, ROOT, SUMMARY, mkdocs_build, page_html, pair_html, visible_text
 from sidebyside import cache as cache_mod
+from sidebyside.store import Store
 from sidebyside.scan import scan_references
 from sidebyside.snippets import load_pair
 
@@ -29,10 +30,10 @@ def test_build_reports_one_summary_line_without_failures(built_site):
 def test_pair_is_on_its_page_with_code_output_and_source_links(built_site, ref):
     block = pair_html(page_html(built_site, ref.page), ref.name)
     shown = visible_text(block)
-    cache = cache_mod.Cache(cache_mod.default_dir(ROOT))
+    store = Store(cache_mod.default_dir(ROOT))
     results = []
     for snippet in load_pair(ROOT, ref.name).snippets:
-        outcome = cache.get(cache_mod.key_for(snippet))
+        outcome = store.outcome(cache_mod.key_for(snippet))
         assert outcome is not None, f"{snippet.relpath}: the build left no result"
         results.append(outcome.result)
         missing = [line for line in outcome.output.splitlines() if line.strip() not in shown]
@@ -153,18 +154,18 @@ def test_a_second_build_from_results_of_another_run_differs_only_where_marked(bu
     outside the elements marked ``data-sbs-varies``. That the other results do not change from
     run to run is checked where they are made again: tests/test_snippets.py runs each snippet
     alone and compares it with its page, tests/test_apimap.py checks every map entry again."""
-    first = cache_mod.Cache(cache_mod.default_dir(ROOT))
-    second = cache_mod.Cache(tmp_path / "cache")
+    first = Store(cache_mod.default_dir(ROOT))
+    second = Store(tmp_path / "cache")
     for snippet in {s for ref in REFERENCES for s in load_pair(ROOT, ref.name).snippets}:
-        outcome = first.get(cache_mod.key_for(snippet))
+        outcome = first.outcome(cache_mod.key_for(snippet))
         assert outcome is not None, f"{snippet.relpath}: the first build left no result"
         outcome.seconds *= 1.25
         if snippet.options.varies:
             outcome.output = re.sub(r"\d", lambda d: str((int(d[0]) + 1) % 10), outcome.output)
             outcome.measured = _another_run(outcome.measured)
         second.put(outcome)
-    for entry in first.directory.glob("apimap-*.json"):  # the API map's checked values
-        shutil.copy(entry, second.directory)
+    for record in first.directory.glob("api-map-*.json"):  # the API map's checked values
+        shutil.copy(record, second.directory)
     again = mkdocs_build(ROOT, tmp_path / "site", "--strict", SNIPPETS_CACHE_DIR=str(second.directory))
     assert again.returncode == 0, again.stdout[-6000:]
     run, cached, failed = SUMMARY.findall(again.stdout)[0]

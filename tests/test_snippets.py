@@ -32,6 +32,7 @@ from sidebyside.compare import compare
 from sidebyside.output import clean
 from sidebyside.runner import worker_env
 from sidebyside.scan import scan_references
+from sidebyside.store import Store
 from sidebyside.snippets import (
     DEFAULT_TIMEOUT, FRAMEWORKS, Snippet, all_snippet_files, load_pair, load_snippet, pair_name_of,
 )
@@ -214,8 +215,8 @@ def test_snippet_run_alone_prints_what_the_page_shows(path: Path, built_site, re
             f"{snippet.relpath}: a second run in the same directory prints something else "
             f"(the first left {runs.left[:5]})"
         )
-    cache = cache_mod.Cache(cache_mod.default_dir(ROOT))
-    built = {s.framework.key: cache.get(cache_mod.key_for(s)) for s in pair.snippets}
+    store = Store(cache_mod.default_dir(ROOT))
+    built = {s.framework.key: store.outcome(cache_mod.key_for(s)) for s in pair.snippets}
     assert all(built.values()), f"{snippet.pair}: the build left no result"
     assert runs.first.measured == built[snippet.framework.key].measured
     if built[snippet.framework.key].result is not None:

@@ -1,10 +1,10 @@
-"""Content-hash cache of snippet results on disk.
+"""What a snippet's result depends on: its key in the store (:mod:`sidebyside.store`).
 
 The key covers everything that can change what a snippet prints: its source, the data files it
 declares it reads, the installed versions of its framework, NumPy and every package it imports, the
 code that runs it and cleans its output, the Python version and the machine (CPU model and
-logical cores: TensorFlow's oneDNN choice and every timing depend on them). Versions are read from package metadata, so a warm build imports no framework.
-An entry that cannot be read back whole is a miss, never an error.
+logical cores: TensorFlow's oneDNN choice and every timing depend on them). Versions are read
+from package metadata, so a warm build imports no framework.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ import json
 import os
 import platform
 import sys
-import tempfile
 from importlib import metadata
 from pathlib import Path
 
 from . import __version__, machine
-from .outcome import Outcome
 from .snippets import Snippet
+from .store import key, write_json
 
 # Bump when the shape of a stored result changes.
 FORMAT = 3  # 2: outcomes carry `measured`; 3: `machine` and `log_lines_dropped`
@@ -82,11 +81,7 @@ def _module_distributions() -> dict[str, list[str]]:
         pass
     found = metadata.packages_distributions()
     try:
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=stored.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(found, handle)
-        os.replace(tmp, stored)
+        write_json(stored, found)
     except OSError:
         pass
     return found
@@ -136,35 +131,4 @@ def key_for(snippet: Snippet) -> str:
         },
         "fresh": snippet.options.fresh,
     }
-    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
-
-
-class Cache:
-    def __init__(self, directory: Path):
-        self.directory = directory
-
-    def _path(self, key: str) -> Path:
-        return self.directory / f"{key}.json"
-
-    def get(self, key: str) -> Outcome | None:
-        """The stored outcome of a successful run under ``key``; None for anything else."""
-        try:
-            entry = Outcome.from_json(json.loads(self._path(key).read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
-            return None
-        return entry if entry.key == key and entry.ok else None
-
-    def put(self, entry: Outcome) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(entry.to_json(), handle)
-        os.replace(tmp, self._path(entry.key))  # atomic: a reader never sees half an entry
-
-    def clear(self) -> int:
-        removed = 0
-        if self.directory.is_dir():
-            for path in self.directory.glob("*.json"):
-                path.unlink()
-                removed += 1
-        return removed
+    return key(material)

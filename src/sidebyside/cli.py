@@ -55,16 +55,17 @@ def _run(engine: Engine, name: str, fresh_cache: bool) -> int:
 
 
 def _api_map(engine: Engine, paths: list[Path]) -> int:
-    from . import apimap
+    from .apimap.check import check, values
+    from .apimap.render import summary
+    from .apimap.schema import files, load
     from .data import DataError
 
     try:
-        for path in paths or apimap.files(engine.docs_dir):
-            entries = apimap.load(path)
-            found = apimap.values(entries, engine)
+        for path in paths or files(engine.docs_dir):
+            entries = load(path)
+            found = values(entries, engine)
             for entry in entries:
-                item = apimap.check(entry, found)
-                print(f"{path}:{entry.line}: {entry.id}: {apimap.summary(item, found)}")
+                print(f"{path}:{entry.line}: {entry.id}: {summary(check(entry, found), found)}")
     except DataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -114,11 +115,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{ref.name:40} docs/{ref.page}:{ref.line}")
             return 0
         if args.command == "cache":
-            entries = list(engine.cache.directory.glob("*.json")) if engine.cache.directory.is_dir() else []
-            print(f"{engine.cache.directory} ({len(entries)} results)")
+            print(f"{engine.store.directory} ({len(engine.store.records())} results)")
             return 0
-        removed = engine.cache.clear()
-        print(f"removed {removed} cached results from {engine.cache.directory}")
+        removed = engine.store.clear()
+        print(f"removed {removed} cached results from {engine.store.directory}")
         return 0
     finally:
         engine.close()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache as cache_mod
+from .store import Store
 from . import machine as machine_mod
 from .compare import DEFAULT_ATOL, DEFAULT_RTOL, Verdict, compare
 from .outcome import Outcome
@@ -67,7 +68,7 @@ class Collected:
 class Engine:
     def __init__(self, settings: Settings, runner: Runner | None = None):
         self.settings = settings
-        self.cache = cache_mod.Cache(settings.cache_dir)
+        self.store = Store(settings.cache_dir)
         self.stats = Stats()
         # Set by the MkDocs plugin, which calls new_build() before each build: within a build
         # nothing changes, so no call needs to look for changed files. Other builders leave
@@ -97,7 +98,7 @@ class Engine:
         if settings != self.settings:
             with self._lock:
                 self.settings = settings
-                self.cache = cache_mod.Cache(settings.cache_dir)
+                self.store = Store(settings.cache_dir)
                 self._collected = None
                 self._keys.clear()
 
@@ -118,6 +119,7 @@ class Engine:
             self._collected = None
             self._keys.clear()
             self.stats = Stats()
+            self.store.used.clear()
         cache_mod.forget_installed()
 
     def key(self, snippet: Snippet) -> str:
@@ -140,7 +142,7 @@ class Engine:
         pairs, _ = self._load_pairs(scan_references(self.docs_dir))
         for snippet in (s for pair in pairs.values() for s in pair.snippets):
             try:
-                if not snippet.options.fresh and self.cache.get(self.key(snippet)) is None:
+                if not snippet.options.fresh and self.store.outcome(self.key(snippet)) is None:
                     needed[snippet.framework.key] = snippet.framework
             except OSError:
                 continue
@@ -199,7 +201,7 @@ class Engine:
                 unreadable[snippet.relpath] = f"{snippet.relpath}: cannot read a declared file: {error}"
                 self.stats.failed += 1
                 continue
-            entry = None if refresh else self.cache.get(key)
+            entry = None if refresh else self.store.outcome(key)
             if entry is not None:
                 outcomes[snippet.relpath] = entry
                 self.stats.cached += 1
@@ -221,7 +223,7 @@ class Engine:
             counter[0] += 1
             if outcome.ok:
                 self.stats.run += 1
-                self.cache.put(outcome)  # stored at once: a later failure loses nothing
+                self.store.put(outcome)  # stored at once: a later failure loses nothing
                 dropped = outcome.log_lines_dropped
                 removed = f" ({dropped} C++ log line{'s' * (dropped != 1)} removed)" if dropped else ""
                 log.info(

@@ -20,7 +20,8 @@ from mkdocs.plugins import BasePlugin
 
 from mkdocs.structure.files import File
 
-from . import apimap, notebooks
+from . import notebooks
+from .apimap import mentions
 from .engine import Engine, engine_for, log, use_engine
 from .settings import Settings
 
@@ -76,6 +77,10 @@ def wrapped_tables(page_html: str) -> str:
 
 class SideBySidePlugin(BasePlugin):
     engine: Engine
+    dirty = False  # `mkdocs serve --dirty` rebuilds changed pages only
+
+    def on_startup(self, *, command, dirty):
+        self.dirty = dirty
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
@@ -144,7 +149,7 @@ class SideBySidePlugin(BasePlugin):
     def on_pre_build(self, config):
         self.summarized = False  # the build began in on_config, with new_build and prestart
         # The API map's names, read again on each build (under serve, a data file may change).
-        self.mentions = apimap.mention_index(Path(config.docs_dir))
+        self.mentions = mentions.mention_index(Path(config.docs_dir))
 
     def on_page_content(self, html, page, config, files):
         """Inline code that names an API of the map links to its entry (the first mention); a
@@ -161,7 +166,7 @@ class SideBySidePlugin(BasePlugin):
             html = notebooks.mark_varying(html, Path(page.file.abs_src_path))
             body = f'<section class="sbs-notebook" data-search-exclude>\n{lean_code(wrapped_tables(html), notebook=True)}\n</section>'
             return notebooks.header(notebook, config.repo_url) + body
-        html, _ = apimap.link_mentions(html, page.file.src_uri, self.mentions)
+        html, _ = mentions.link_mentions(html, page.file.src_uri, self.mentions)
         return lean_code(wrapped_tables(html))
 
     def _summarize(self) -> None:
@@ -172,6 +177,10 @@ class SideBySidePlugin(BasePlugin):
     def on_post_build(self, config):
         if not self.engine.execute:
             log.info("snippets: SNIPPETS_EXECUTE=0 (preview): nothing ran and no page shows output")
+        elif not self.dirty and not self.engine.stats.failed:  # every page asked for its results
+            removed = self.engine.store.prune()
+            if removed:
+                log.info("snippets: removed %d stored result%s no page uses", removed, "s" * (removed != 1))
         self._summarize()
 
     def on_build_error(self, error):

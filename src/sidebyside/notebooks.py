@@ -256,7 +256,7 @@ def dumps(notebook: dict) -> str:
 def source_dir(engine) -> Path:
     """The folder that stands in for ``docs/`` for the notebooks: they are ``notebooks/<name>``
     in it, as they are in the site."""
-    return engine.cache.directory / "notebook-pages"
+    return engine.store.directory / "notebook-pages"
 
 
 def write_all(engine, site_url: str, which: list[Notebook] | None = None) -> list[tuple[Notebook, Path]]:

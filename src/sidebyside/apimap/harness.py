@@ -1,0 +1,162 @@
+"""What a framework's worker runs to check API-map entries: read as data, answered as data.
+
+The build writes the entries still to check into a JSON file and has the worker run a two-line
+script that calls :func:`check_file`; the script binds the answer to ``measured`` (plain JSON,
+never compared), one item per entry: ``{"values": {"0": value, "1": value}}``, each value
+encoded as the pairs' ``result`` is (:func:`sidebyside.worker.encode`), or ``{"error": message,
+"code": 0 or 1, "line": line in that code}``.
+
+Each entry gets the same NumPy inputs on both sides (seeded from its id), converted to the
+framework's tensors, a fresh namespace and an empty working directory, the framework's seeds
+set to 0, and global state put back afterwards. Code that raises is recorded, not fatal to the
+batch. This module imports only the standard library, NumPy and the one framework it checks.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib
+import json
+import linecache
+import os
+import tempfile
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..worker import encode
+
+
+@dataclass(frozen=True)
+class Side:
+    """How entries run on one framework."""
+
+    roots: dict[str, str]  # a name the code may use -> the module it is
+    tensor: Callable[[np.ndarray], object]  # a NumPy input as the framework's tensor
+    seed: Callable[[], None]
+    restore: Callable[[], None]  # global state an entry may have changed, put back
+    to_numpy: Callable[[object], object]
+
+
+def _pytorch() -> Side:
+    import torch
+
+    def restore() -> None:
+        torch.set_default_dtype(torch.float32)
+        torch.set_grad_enabled(True)
+
+    return Side(
+        roots={"torch": "torch"},
+        tensor=torch.from_numpy,
+        seed=lambda: torch.manual_seed(0),
+        restore=restore,
+        to_numpy=lambda value: value.detach().numpy() if hasattr(value, "detach") else np.asarray(value),
+    )
+
+
+def _tensorflow() -> Side:
+    import keras
+    import tensorflow as tf
+
+    def restore() -> None:
+        keras.mixed_precision.set_global_policy("float32")
+        tf.config.run_functions_eagerly(False)
+
+    return Side(
+        roots={"tf": "tensorflow", "keras": "keras"},
+        tensor=tf.constant,
+        seed=lambda: keras.utils.set_random_seed(0),
+        restore=restore,
+        to_numpy=lambda value: np.asarray(value.numpy() if hasattr(value, "numpy") else value),
+    )
+
+
+SIDES = {"pytorch": _pytorch, "tensorflow": _tensorflow}
+
+
+def inputs(entry_id: str, spec: dict[str, list]) -> dict[str, np.ndarray]:
+    """The entry's inputs, the same on both sides: float32 standard normal, or int64 indices
+    0, 1 or 2 (valid along any axis of size 3 or more), from a seed derived from the id."""
+    rng = np.random.default_rng(int(hashlib.sha256(entry_id.encode()).hexdigest()[:8], 16))
+    made = {}
+    for name, (kind, shape) in spec.items():
+        if kind == "index":
+            made[name] = rng.integers(0, 3, size=shape).astype(np.int64)
+        else:
+            made[name] = rng.standard_normal(shape).astype(np.float32)
+    return made
+
+
+def evaluate(code: str, scope: dict, name: str) -> object:
+    """The value of the code's last line, after its statements ran in ``scope``. The source goes
+    into linecache under ``name``, so that what reads a function's source (AutoGraph,
+    torch.jit.script, inspect) finds it, as in a file."""
+    linecache.cache[name] = (len(code), None, code.splitlines(True), name)
+    tree = ast.parse(code)
+    last = tree.body.pop()
+    exec(compile(tree, name, "exec"), scope)
+    assert isinstance(last, ast.Expr)  # the schema checked it
+    return eval(compile(ast.Expression(last.value), name, "eval"), scope)
+
+
+def resolve(name: str, side: Side) -> str:
+    """``name`` (``torch.nn.GRU``) if it exists, importing submodules on the way; else an
+    AttributeError that says which part is missing."""
+    root, *parts = name.split(".")
+    path = side.roots[root]
+    value = importlib.import_module(path)
+    for part in parts:
+        path = f"{path}.{part}"
+        try:
+            value = getattr(value, part)
+        except AttributeError:
+            try:
+                value = importlib.import_module(path)
+            except ImportError:
+                raise AttributeError(f"{name} does not exist: no {part!r} in {path.rsplit('.', 1)[0]}") from None
+    return name
+
+
+def _as_arrays(value: object, side: Side) -> object:
+    if isinstance(value, (list, tuple)):
+        return [_as_arrays(item, side) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _as_arrays(item, side) for key, item in value.items()}
+    return side.to_numpy(value)
+
+
+def check_entry(entry: dict, side: Side) -> dict:
+    """One entry's answer: its values, or the error its code raised with the line."""
+    entry_id = entry["id"]
+    scope = {"__name__": "api_map_entry", "np": np}
+    scope.update({root: importlib.import_module(module) for root, module in side.roots.items()})
+    scope.update({name: side.tensor(array) for name, array in inputs(entry_id, entry["inputs"]).items()})
+    values, number, home = {}, 0, os.getcwd()
+    with tempfile.TemporaryDirectory() as place:
+        os.chdir(place)
+        try:
+            side.seed()
+            if entry["resolve"]:  # check: resolves
+                values["0"] = encode(" ".join(resolve(name, side) for name in entry["resolve"]))
+            for number, code in enumerate([] if entry["resolve"] else entry["codes"]):
+                value = evaluate(code, scope, f"<api-map {entry_id} {number}>")
+                values[str(number)] = encode(_as_arrays(value, side))
+            return {"values": values}
+        except Exception as error:  # noqa: BLE001 - reported with the entry's file and line
+            frames = traceback.extract_tb(error.__traceback__)
+            lines = [frame.lineno for frame in frames if frame.filename.startswith("<api-map ")]
+            return {"error": f"{type(error).__name__}: {error}", "code": number, "line": lines[-1] if lines else 0}
+        finally:
+            os.chdir(home)
+            side.restore()
+
+
+def check_file(framework: str, path: str) -> dict[str, dict]:
+    """{entry id: answer} for the entries in the JSON file ``path``, on ``framework``."""
+    with open(path, encoding="utf-8") as handle:
+        entries = json.load(handle)
+    side = SIDES[framework]()
+    return {entry["id"]: check_entry(entry, side) for entry in entries}

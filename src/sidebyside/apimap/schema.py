@@ -1,0 +1,281 @@
+"""The API map's data: ``docs/data/api_map/<category>.yml``, read through :mod:`sidebyside.data`
+so that a bad entry names its file and line. Each file is a list of entries; each category has
+its page, ``docs/api-map/<category>.md`` (its title and an ``api_map("<category>")`` block). An
+entry has these keys:
+
+``id``
+    a slug, unique in the map: the entry's anchor on its category's page is ``api-<id>``
+``concept``
+    what the code computes, in a few words
+``pytorch``, ``tensorflow``
+    an expression, or a block of statements whose last line is an expression (names: ``np``,
+    the inputs, and ``torch`` or ``tf`` and ``keras``); the value of that expression is what is
+    compared. Each entry runs in a fresh namespace, in its own empty working directory, with the
+    frameworks' random seeds set to 0 and global state (default dtype, Keras' dtype policy)
+    restored afterwards
+``inputs`` (optional)
+    name -> shape (float32, standard normal) or ``{index: shape}`` (int64 in 0..2), made with
+    NumPy from a seed derived from the id: the same arrays on both sides
+``check``
+    ``same``: the two values agree; ``differs``: the defaults differ, the plain code must give
+    different values and ``match`` (``{pytorch: ..., tensorflow: ...}``) must agree;
+    ``resolves``: nothing comparable runs on one machine (distributed launch, devices), so the
+    build checks that every ``torch.…``, ``tf.…`` and ``keras.…`` name the code uses exists
+``differences``
+    what a porter must know (a list, may be empty)
+``names`` (optional; needed for a block)
+    ``{pytorch: ..., tensorflow: ...}``: the API names the heading shows (and search finds)
+``missing`` (optional)
+    ``pytorch`` or ``tensorflow``: that side has no direct equivalent, its code is what to do instead
+``rtol`` (optional)
+    relative tolerance (default 1e-5), with the reason in ``differences``
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..data import DataError, Located, load_yaml, require_keys
+from ..snippets import FRAMEWORKS
+
+DATA_DIR = Path("data") / "api_map"  # relative to the site's docs directory
+MAP_DIR = "api-map/"  # the map's pages: index.md lists every entry, <category>.md shows them
+MAP_PAGE = MAP_DIR + "index.md"
+CHECKS = ("same", "differs", "resolves")
+_FIELDS = ("id", "concept", "pytorch", "tensorflow", "check", "differences")
+_OPTIONAL = ("inputs", "match", "names", "missing", "rtol")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ROOTS = {"pytorch": ("torch",), "tensorflow": ("tf", "keras")}
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    concept: str
+    pytorch: str
+    tensorflow: str
+    inputs: dict[str, tuple[str, tuple[int, ...]]]  # name -> (kind, shape): float or index
+    check: str  # one of CHECKS
+    differences: tuple[str, ...]
+    match: tuple[str, str] | None  # (pytorch, tensorflow) that agree where defaults differ
+    names: tuple[str, str]  # what the heading shows for each side
+    missing: str | None  # the framework without a direct equivalent
+    rtol: float | None
+    path: Path
+    line: int
+    starts: tuple[tuple[int, int], ...] = ()  # file line of each code, per framework: (plain, match)
+
+    def code(self, framework: str) -> str:
+        return self.pytorch if framework == "pytorch" else self.tensorflow
+
+    def expressions(self, framework: str) -> list[str]:
+        matched = [self.match[0 if framework == "pytorch" else 1]] if self.match else []
+        return [self.code(framework), *matched]
+
+    def material(self) -> dict:
+        return {
+            "inputs": {name: [kind, list(shape)] for name, (kind, shape) in self.inputs.items()},
+            "pytorch": self.pytorch, "tensorflow": self.tensorflow, "match": self.match,
+            "check": self.check, "id": self.id,
+        }
+
+
+def _shape(located: Located, what: str) -> tuple[int, ...]:
+    sizes = located.items(what)
+    if not sizes:
+        raise located.error(f"{what}: a shape needs at least one size")
+    shape = []
+    for size in sizes:
+        text = size.node.value if isinstance(size.node, yaml.ScalarNode) else ""
+        if not (text.isdigit() and 0 < int(text) <= 64):
+            raise size.error(f"{what}: sizes are whole numbers from 1 to 64, got {text!r}")
+        shape.append(int(text))
+    return tuple(shape)
+
+
+def _start(located: Located) -> int:
+    """The file line of a code value's first line (a block starts under its key)."""
+    return located.line + (1 if located.node.style in ("|", ">") else 0)
+
+
+def _read_code(located: Located, what: str, check: str) -> str:
+    """Python code as written (a block keeps its lines); it must parse, and where values are
+    compared its last statement must be an expression. Errors name the line inside the file."""
+    node = located.node
+    if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str" or not node.value.strip():
+        raise located.error(f"{what} must be Python code (text)")
+    block = node.style in ("|", ">")
+    code = node.value.rstrip("\n") if block else " ".join(node.value.split())
+    first = _start(located)
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as error:
+        raise DataError(located.path, first + (error.lineno or 1) - 1, f"{what}: {error.msg}") from None
+    if check != "resolves" and not isinstance(tree.body[-1], ast.Expr):
+        raise DataError(
+            located.path, first + tree.body[-1].lineno - 1,
+            f"{what}: the last line must be an expression: its value is what the check compares",
+        )
+    return code
+
+
+def names_in(code: str, roots: tuple[str, ...]) -> list[str]:
+    """Every dotted name rooted in one of ``roots`` (``torch.nn.GRU``), longest form, in order."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Attribute):
+            parts, inner = [node.attr], node.value
+            while isinstance(inner, ast.Attribute):
+                parts.append(inner.attr)
+                inner = inner.value
+            if isinstance(inner, ast.Name) and inner.id in roots:
+                found.append(".".join([inner.id, *reversed(parts)]))
+    longest = [n for n in found if not any(o != n and o.startswith(n + ".") for o in found)]
+    return list(dict.fromkeys(longest))
+
+
+def _label(code: str) -> str:
+    """The heading's name for one-line code: what it calls (``torch.gather``), else the code."""
+    return code.split("(")[0] if "\n" not in code else ""
+
+
+def _entry(located: Located, index: int) -> Entry:
+    fields = located.mapping(f"entry {index + 1}")
+    ident = fields["id"].text(f"entry {index + 1}: id") if "id" in fields else f"entry {index + 1}"
+    what = f"entry {ident!r}"
+    if not _SLUG.fullmatch(ident):
+        raise fields["id"].error(f"{what}: id must be a slug (a-z, 0-9, single hyphens): it is the anchor")
+    require_keys(located, {k: v for k, v in fields.items() if k not in _OPTIONAL}, _FIELDS, what)
+    check = fields["check"].node.value if isinstance(fields["check"].node, yaml.ScalarNode) else ""
+    if check not in CHECKS:
+        raise fields["check"].error(f"{what}: check must be one of {', '.join(CHECKS)}, got {check!r}")
+    inputs = {}
+    if "inputs" in fields:
+        for name, spec in fields["inputs"].mapping(f"{what}: inputs").items():
+            if not name.isidentifier():
+                raise spec.error(f"{what}: input name {name!r} is not a Python name")
+            kind, shape_node = "float", spec
+            if isinstance(spec.node, yaml.MappingNode):  # {index: [shape]}: integers for indexing
+                parts = spec.mapping(f"{what}: input {name}")
+                require_keys(spec, parts, ("index",), f"{what}: input {name}")
+                kind, shape_node = "index", parts["index"]
+            inputs[name] = (kind, _shape(shape_node, f"{what}: input {name}"))
+    code = {fw: _read_code(fields[fw], f"{what}: {fw}", check) for fw in FRAMEWORKS}
+    match = None
+    if "match" in fields:
+        if check != "differs":
+            raise fields["match"].error(f"{what}: match belongs to check: differs (the code that does agree)")
+        parts = fields["match"].mapping(f"{what}: match")
+        require_keys(fields["match"], parts, tuple(FRAMEWORKS), f"{what}: match")
+        match = tuple(_read_code(parts[fw], f"{what}: match: {fw}", check) for fw in FRAMEWORKS)
+    if check == "differs" and match is None:
+        raise fields["check"].error(f"{what}: check: differs needs a match (the code that does agree)")
+    if check == "resolves":
+        for fw in FRAMEWORKS:
+            if not names_in(code[fw], ROOTS[fw]):
+                raise fields[fw].error(f"{what}: {fw}: check: resolves needs at least one {'/'.join(ROOTS[fw])} name")
+    labels = {fw: _label(code[fw]) for fw in FRAMEWORKS}
+    if "names" in fields:
+        parts = fields["names"].mapping(f"{what}: names")
+        require_keys(fields["names"], parts, tuple(FRAMEWORKS), f"{what}: names")
+        labels = {fw: parts[fw].text(f"{what}: names: {fw}") for fw in FRAMEWORKS}
+    for fw, label in labels.items():
+        if not label:
+            raise fields[fw].error(f"{what}: {fw} is a block: give names: {{pytorch: ..., tensorflow: ...}} for the heading")
+    missing = None
+    if "missing" in fields:
+        missing = fields["missing"].text(f"{what}: missing")
+        if missing not in FRAMEWORKS:
+            raise fields["missing"].error(f"{what}: missing must be pytorch or tensorflow, got {missing!r}")
+    rtol = None
+    if "rtol" in fields:
+        node = fields["rtol"].node
+        try:
+            rtol = float(node.value if isinstance(node, yaml.ScalarNode) else "")
+        except ValueError:
+            raise fields["rtol"].error(f"{what}: rtol must be a number") from None
+    return Entry(
+        id=ident,
+        concept=fields["concept"].text(f"{what}: concept"),
+        pytorch=code["pytorch"],
+        tensorflow=code["tensorflow"],
+        inputs=inputs,
+        check=check,
+        differences=tuple(
+            item.text(f"{what}: differences") for item in fields["differences"].items(f"{what}: differences")
+        ),
+        match=match,
+        names=(labels["pytorch"], labels["tensorflow"]),
+        missing=missing,
+        rtol=rtol,
+        path=located.path,
+        line=located.line,
+        starts=tuple(
+            (_start(fields[fw]), _start(fields["match"].mapping("match")[fw]) if match else 0) for fw in FRAMEWORKS
+        ),
+    )
+
+
+_LOADED: dict[Path, tuple[tuple[int, int], list[Entry]]] = {}
+
+
+def load(path: Path | str) -> list[Entry]:
+    """The entries of one category file, checked; :class:`DataError` names the file and line.
+    Read again only when the file changes (a build reads each file several times)."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise DataError(path, 1, f"cannot read the file: {error.strerror}") from None
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _LOADED.get(path)
+    if known and known[0] == stamp:
+        return list(known[1])
+    entries = _load(path)
+    _LOADED[path] = (stamp, entries)
+    return list(entries)
+
+
+def _load(path: Path) -> list[Entry]:
+    entries, seen = [], {}
+    for index, located in enumerate(load_yaml(path, "entries").items("the top level")):
+        entry = _entry(located, index)
+        if entry.id in seen:
+            raise located.error(f"entry {entry.id!r}: id already used on line {seen[entry.id]}")
+        seen[entry.id] = entry.line
+        entries.append(entry)
+    if not entries:
+        raise DataError(path, 1, "the file holds no entries")
+    return entries
+
+
+def files(docs_dir: Path) -> list[Path]:
+    """Every category file of the map, in name order."""
+    return sorted((docs_dir / DATA_DIR).glob("*.yml"))
+
+
+def page_of(path: Path) -> str:
+    """The docs-relative page that shows a category file's entries: api-map/<category>.md."""
+    return f"{MAP_DIR}{path.stem}.md"
+
+
+def category_title(docs_dir: Path, path: Path) -> str:
+    """The title of a category's page (its first heading, without "API map: ")."""
+    page = docs_dir / page_of(path)
+    try:
+        first = next((line for line in page.read_text(encoding="utf-8").splitlines() if line.startswith("# ")), "")
+    except OSError:
+        raise DataError(path, 1, f"no page shows this category: write docs/{page_of(path)}") from None
+    if not first:
+        raise DataError(page, 1, "a category page starts with a '# ' title")
+    return first[2:].strip().removeprefix("API map: ")
+
+
+def all_entries(docs_dir: Path) -> list[Entry]:
+    """Every entry of every category, in the order of the files."""
+    return [entry for path in files(docs_dir) for entry in load(path)]
