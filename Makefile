@@ -10,7 +10,7 @@ ADDR   ?= 127.0.0.1:8000
 CHROMIUM ?= /usr/bin/chromium
 LIGHTHOUSE_CLI := benchmarks/node_modules/lighthouse/cli/index.js
 
-.PHONY: install chromium serve build preview zensical test test-fast lighthouse pair bench clear-cache clean
+.PHONY: install chromium serve build preview zensical test test-fast lint lighthouse pair bench clear-cache clean
 
 install: $(STAMP)
 
@@ -48,8 +48,13 @@ zensical: install       ## the same site built by Zensical (no plugins: notebook
 	$(VENV)/bin/zensical build --strict -f mkdocs.yml
 	$(PY) -m sidebyside notebooks site/notebooks
 
-test: install chromium $(LIGHTHOUSE_CLI)  ## the whole test suite (snippets, engine, site, browser, Lighthouse, workflows)
+test: install chromium $(LIGHTHOUSE_CLI) lint  ## lint, then the whole test suite (snippets, engine, site, browser, Lighthouse, workflows)
 	$(PY) -m pytest
+
+lint: install           ## ruff (lint and format) and mypy over src/, tests/ and benchmarks/
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy
 
 test-fast: install      ## everything but the browser tests
 	$(PY) -m pytest -m "not browser and not timing"

@@ -41,8 +41,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from sidebyside import machine  # noqa: E402
 from sidebyside.cache import default_dir, key_for  # noqa: E402
-from sidebyside.scan import scan_references  # noqa: E402
 from sidebyside.runner import worker_env  # noqa: E402
+from sidebyside.scan import scan_references  # noqa: E402
 from sidebyside.snippets import load_pair  # noqa: E402
 from sidebyside.store import Store  # noqa: E402
 
@@ -64,7 +64,9 @@ def api_map(build: list[str], env: dict[str, str], repeat: int, tmp_path: Path) 
     """Builds without, then with, the API map's cached checks, in turns (see the docstring)."""
     project_cache = Path(os.environ.get("SNIPPETS_CACHE_DIR") or ROOT / ".cache" / "snippets")
     summary = re.compile(r"snippets: (\d+) run.*api map: (\d+) checked, (\d+) from cache")
-    cold, warm, entries = [], [], 0
+    cold: list[float] = []
+    warm: list[float] = []
+    entries = 0
     for attempt in range(repeat):
         cache = tmp_path / f"map-{attempt}"
         shutil.copytree(project_cache, cache, ignore=shutil.ignore_patterns("api-map-*.json"))

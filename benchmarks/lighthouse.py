@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from browser import serve, site_pages  # noqa: E402  the browser tests' server and page list
+
 LIGHTHOUSE = ROOT / "benchmarks" / "node_modules" / "lighthouse" / "cli" / "index.js"
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROME_FLAGS = (
@@ -94,7 +95,9 @@ def build(site_dir: Path, base: str) -> None:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT, env=env, check=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
 
 
@@ -102,9 +105,16 @@ def lighthouse(url: str, out: Path, categories: tuple[str, ...] = CATEGORIES) ->
     """One Lighthouse run (mobile, simulated throttling) in ``categories``; its JSON report."""
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
     command = [
-        "node", str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
-        f"--only-categories={','.join(categories)}", f"--chrome-flags={CHROME_FLAGS}",
-        "--max-wait-for-load=60000", "--disable-full-page-screenshot",
+        "node",
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={out}",
+        f"--only-categories={','.join(categories)}",
+        f"--chrome-flags={CHROME_FLAGS}",
+        "--max-wait-for-load=60000",
+        "--disable-full-page-screenshot",
     ]
     subprocess.run(command, env=env, check=True, timeout=300)
     return json.loads(out.read_text(encoding="utf-8"))
@@ -162,6 +172,7 @@ def line(name: str, result: dict, seconds: float) -> str:
     scores = " ".join(f"{SHORT[c]} {result['scores'][c]:3d}" for c in CATEGORIES)
     runs = f" runs {'/'.join(map(str, result['runs']))}" if len(result.get("runs", [])) > 1 else ""
     failing = f"  failing: {' '.join(result['failing'])}" if result["failing"] else ""
+
     def figure(value, scale=1.0, digits=0) -> str:
         return "?" if value is None else f"{value / scale:.{digits}f}"
 
@@ -205,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             page_started = time.monotonic()
             stem = name.removesuffix("index.html").strip("/").replace("/", "-") or "home"
 
-            def run(number: int) -> dict:
+            def run(number: int, url: str = url, stem: str = stem) -> dict:
                 return summary(lighthouse(url, reports / f"{stem}.{number}.json"))
 
             runs = [run(number) for number in range(args.runs)]

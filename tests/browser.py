@@ -35,8 +35,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def serve(directory: Path, port: int = 0, handler: type = _Quiet):
     """An HTTP server for ``directory`` on 127.0.0.1 (``port`` 0: a free one); yields its base
     URL. ``handler``: a SimpleHTTPRequestHandler class (benchmarks/lighthouse.py gzips)."""
-    handler = functools.partial(handler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    bound = functools.partial(handler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), bound)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -75,9 +75,7 @@ def screenshots(site: Path, out: Path, pages: list[str]) -> list[Path]:
     with serve(site) as base, chromium() as browser:
         for scheme in ("light", "dark"):
             for width in (390, 1280):
-                context = browser.new_context(
-                    viewport={"width": width, "height": 900}, color_scheme=scheme
-                )
+                context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
                 page = context.new_page()
                 for name in pages:
                     page.goto(base + name, wait_until="networkidle")

@@ -54,10 +54,20 @@ def mkdocs_serve(project: Path):
         port = probe.getsockname()[1]
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project, env=build_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=project,
+        env=build_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True).start()
+
+    def read() -> None:
+        assert server.stdout is not None
+        for line in server.stdout:
+            lines.put(line)
+
+    threading.Thread(target=read, daemon=True).start()
 
     def next_match(pattern: re.Pattern, limit: float) -> tuple[str, ...]:
         deadline = time.monotonic() + limit
@@ -132,7 +142,7 @@ def shown_output(block: str, relpath: str) -> str | None:
     start = block.index(title)
     following = block.find('<span class="filename">snippets/', start + len(title))
     side = block[start : following if following != -1 else None]
-    match = re.search(r'sbs-output[^>]*>.*?<code[^>]*>(.*?)</code>', side, re.DOTALL)
+    match = re.search(r"sbs-output[^>]*>.*?<code[^>]*>(.*?)</code>", side, re.DOTALL)
     return visible_text(match.group(1)) if match else None
 
 
@@ -196,5 +206,3 @@ def serve_sitemap_for_this_origin(site: Site, context) -> None:
         route.fulfill(response=response, body=response.text().replace(root, site.base))
 
     context.route(site.base + "sitemap.xml", handle)
-
-

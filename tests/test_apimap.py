@@ -11,14 +11,14 @@ from types import SimpleNamespace
 from urllib.parse import urljoin
 
 import pytest
-
 from conftest import ROOT
+
 from sidebyside import links
 from sidebyside.apimap import check as checking
 from sidebyside.apimap import mentions, schema
 from sidebyside.apimap.render import markdown
-from sidebyside.store import Store
 from sidebyside.data import DataError
+from sidebyside.store import Store
 
 GOOD = """\
 - id: sum-axis
@@ -50,7 +50,9 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def requests(batch) -> list[dict]:
     """The entries a batch script hands the harness: the JSON file its source names."""
-    return json.loads(Path(re.search(r"check_file\('\w+', '([^']+)'\)", batch.source)[1]).read_text())
+    named = re.search(r"check_file\('\w+', '([^']+)'\)", batch.source)
+    assert named, batch.source
+    return json.loads(Path(named[1]).read_text())
 
 
 @pytest.fixture
@@ -76,16 +78,44 @@ def engine(tmp_path, runner):
         ("- id: std\n", "- id: Std dev\n", 9, "id must be a slug"),
         ("  check: differs\n", "  check: differs\n  rtol: lots\n", 15, "rtol must be a number"),
         ("  pytorch: torch.sum(x, dim=1)\n", "  pytorch: torch.sum(x, dim=1\n", 3, "never closed"),
-        ("  pytorch: torch.sum(x, dim=1)\n", "  pytorch: |\n    y = x + 1\n    z = y = 2\n", 5,
-         "the last line must be an expression"),
-        ("  pytorch: torch.sum(x, dim=1)\n", "  pytorch: |\n    y = x + 1\n    torch.sum(y, dim=1)\n", 3,
-         "give names:"),
-        ("  check: same\n", "  check: same\n  match: {pytorch: x, tensorflow: x}\n", 7, "match belongs to check: differs"),
-        ("  match:\n    pytorch: torch.std(x, correction=0)\n    tensorflow: tf.math.reduce_std(x)\n", "", 14,
-         "check: differs needs a match"),
+        (
+            "  pytorch: torch.sum(x, dim=1)\n",
+            "  pytorch: |\n    y = x + 1\n    z = y = 2\n",
+            5,
+            "the last line must be an expression",
+        ),
+        (
+            "  pytorch: torch.sum(x, dim=1)\n",
+            "  pytorch: |\n    y = x + 1\n    torch.sum(y, dim=1)\n",
+            3,
+            "give names:",
+        ),
+        (
+            "  check: same\n",
+            "  check: same\n  match: {pytorch: x, tensorflow: x}\n",
+            7,
+            "match belongs to check: differs",
+        ),
+        (
+            "  match:\n    pytorch: torch.std(x, correction=0)\n    tensorflow: tf.math.reduce_std(x)\n",
+            "",
+            14,
+            "check: differs needs a match",
+        ),
     ],
-    ids=["bad-check", "bad-shape", "missing-key", "duplicate-id", "bad-id", "bad-rtol", "syntax-error",
-         "block-without-expression", "block-without-names", "match-with-same", "no-match"],
+    ids=[
+        "bad-check",
+        "bad-shape",
+        "missing-key",
+        "duplicate-id",
+        "bad-id",
+        "bad-rtol",
+        "syntax-error",
+        "block-without-expression",
+        "block-without-names",
+        "match-with-same",
+        "no-match",
+    ],
 )
 def test_a_bad_entry_names_the_file_and_the_line(tmp_path, old, new, line, words):
     assert old in GOOD
@@ -184,8 +214,12 @@ def test_blocks_run_as_statements_and_resolves_checks_names_without_running(tmp_
     [
         ("rnn(x)[1][0]", "rnn(x)[1][0].nope", 9, "pytorch: AttributeError"),  # the block's own line
         ("rnn.set_weights([", "rnn.set_weightz([", 13, "tensorflow: AttributeError"),
-        ("tf.distribute.MultiWorkerMirroredStrategy()", "tf.distribute.MultiWorkerMirrorStrategy()", 22,
-         "tf.distribute.MultiWorkerMirrorStrategy does not exist"),
+        (
+            "tf.distribute.MultiWorkerMirroredStrategy()",
+            "tf.distribute.MultiWorkerMirrorStrategy()",
+            22,
+            "tf.distribute.MultiWorkerMirrorStrategy does not exist",
+        ),
     ],
     ids=["pytorch-block", "tensorflow-block", "unresolved-name"],
 )
@@ -215,8 +249,10 @@ def test_pitfalls_list_every_differing_default_largest_first(built_site):
     html = page_html(built_site, "api-map/index.md")
     table = visible_text(html[html.index('id="pitfalls-largest-first"') : html.index("</article>")])
     differing = [
-        entry for path in sorted((ROOT / "docs" / schema.DATA_DIR).glob("*.yml"))
-        for entry in schema.load(path) if entry.check == "differs"
+        entry
+        for path in sorted((ROOT / "docs" / schema.DATA_DIR).glob("*.yml"))
+        for entry in schema.load(path)
+        if entry.check == "differs"
     ]
     positions = [table.index(entry.concept) for entry in differing]
     assert len(set(positions)) == len(differing) >= 8
@@ -254,7 +290,10 @@ def test_a_mention_links_its_entry_once_outside_code_blocks_links_and_headings()
     assert linked.count('href="../api-map/indexing/#api-gather"') == 1
     assert linked.count('href="../api-map/layers/#api-conv2d"') == 1
     assert "<h2>About <code>torch.gather</code></h2>" in linked  # headings are left alone
-    assert '<a class="sbs-api-link" href="../api-map/indexing/#api-gather" title="API map: torch.gather"><code>torch.gather(x, 1, i)</code></a>' in linked
+    assert (
+        '<a class="sbs-api-link" href="../api-map/indexing/#api-gather" title="API map: torch.gather"><code>torch.gather(x, 1, i)</code></a>'
+        in linked
+    )
     assert "<pre><code>torch.gather</code></pre>" in linked and "again <code>torch.gather</code>." in linked
     for own in (schema.MAP_PAGE, "api-map/indexing.md"):  # the map's own pages: no links
         assert mentions.link_mentions(page, own, index) == (page, 0)
@@ -266,7 +305,9 @@ def entry_ids_by_url(built_site) -> dict[str, set[str]]:
     from conftest import page_html
 
     return {
-        links.page_url(schema.page_of(path)): set(re.findall(r'<h2 id="(api-[^"]+)"', page_html(built_site, schema.page_of(path))))
+        links.page_url(schema.page_of(path)): set(
+            re.findall(r'<h2 id="(api-[^"]+)"', page_html(built_site, schema.page_of(path)))
+        )
         for path in schema.files(ROOT / "docs")
     }
 
@@ -295,7 +336,6 @@ def test_the_index_lists_every_entry_once_and_each_link_opens_it(built_site):
 def test_every_page_links_its_first_mention_of_a_mapped_api_to_an_existing_entry(built_site):
     """Generated and checked: each page's inline code naming a mapped API (outside code blocks,
     links and headings) is linked at its first mention, and every link lands on an entry."""
-    from conftest import page_html
 
     index = mentions.mention_index(ROOT / "docs")
     entries = entry_ids_by_url(built_site)
@@ -306,7 +346,7 @@ def test_every_page_links_its_first_mention_of_a_mapped_api_to_an_existing_entry
         if page.startswith(("api-map/", "assets/", "search/", "notebooks/")) or page == "404.html":
             continue
         text = path.read_text(encoding="utf-8")
-        content = text[text.index('<article'):text.index('</article>')]
+        content = text[text.index("<article") : text.index("</article>")]
         targets = re.findall(r'<a class="sbs-api-link" href="([^"]*)" title="API map: ([^"]+)">', content)
         assert not [t for t, _ in targets if not lands_on_an_entry(page, t, entries)], f"{page}: a link to no entry"
         linked = {name for _, name in targets}

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 from browser import chromium, site_pages
 from conftest import ROOT, TIMEOUT_MS, serve_sitemap_for_this_origin
-from sidebyside.apimap import schema
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from sidebyside import links as links_mod
+from sidebyside.apimap import schema
 
 pytestmark = pytest.mark.browser
 
@@ -219,8 +219,7 @@ def test_pairs_are_two_columns_wide_and_tabs_narrow(site, new_page):
             )
             for framework, block in (("PyTorch", torch_box), ("TensorFlow", tf_box)):
                 assert block["width"] <= box["width"] / 2 + 1, (
-                    f"{where}: {framework} block {block['width']:.0f} px wide "
-                    f"in a {box['width']:.0f} px pair"
+                    f"{where}: {framework} block {block['width']:.0f} px wide in a {box['width']:.0f} px pair"
                 )
                 assert block["width"] >= box["width"] / 3, f"{where}: {framework} block too narrow"
             # The labels head their columns.
@@ -229,8 +228,7 @@ def test_pairs_are_two_columns_wide_and_tabs_narrow(site, new_page):
                 label_box = labels[framework].bounding_box()
                 assert labels[framework].is_visible(), f"{where}: {framework} heading hidden"
                 assert abs(label_box["x"] - block["x"]) <= 3, (
-                    f"{where}: {framework} heading at x={label_box['x']:.0f}, "
-                    f"its column at x={block['x']:.0f}"
+                    f"{where}: {framework} heading at x={label_box['x']:.0f}, its column at x={block['x']:.0f}"
                 )
                 assert label_box["y"] + label_box["height"] <= block["y"] + 1, (
                     f"{where}: {framework} heading is not above its column"
@@ -371,8 +369,7 @@ def test_palette_follows_color_scheme(site, new_page, color_scheme, md_scheme):
         )
     actual = page.locator("body").get_attribute("data-md-color-scheme")
     assert actual == md_scheme, (
-        f"prefers-color-scheme {color_scheme}: body data-md-color-scheme is {actual!r}, "
-        f"expected {md_scheme!r}"
+        f"prefers-color-scheme {color_scheme}: body data-md-color-scheme is {actual!r}, expected {md_scheme!r}"
     )
     # Material marks <body> while it switches colours (transitions off) and takes the mark off
     # in a later task. overrides/main.html holds the mark back when no colour changes, so that
@@ -420,16 +417,20 @@ def search_result_links(site, new_page, word: str) -> list[str]:
 @pytest.mark.parametrize(
     "name, entry",
     [
-        ("torch.gather", "gather"), ("tf.gather_nd", "gather-nd"), ("einsum", "einsum"), ("reduce_std", "std"),
-        ("stop_gradient", "stop-gradient"), ("channels_last", "channels-last"), ("GradientTape", "gradient-tape"),
+        ("torch.gather", "gather"),
+        ("tf.gather_nd", "gather-nd"),
+        ("einsum", "einsum"),
+        ("reduce_std", "std"),
+        ("stop_gradient", "stop-gradient"),
+        ("channels_last", "channels-last"),
+        ("GradientTape", "gradient-tape"),
         ("torch.nn.GRU", "gru-module"),
     ],
 )
 def test_search_lands_on_the_api_map_entry(site, new_page, name, entry):
     """A porter types an API name: the API map's entry, at its own anchor, is among the first three."""
     page = next(
-        schema.page_of(path) for path in schema.files(ROOT / "docs")
-        if any(e.id == entry for e in schema.load(path))
+        schema.page_of(path) for path in schema.files(ROOT / "docs") if any(e.id == entry for e in schema.load(path))
     )
     links = search_result_links(site, new_page, name)
     assert urljoin(site.base, f"{links_mod.page_url(page)}#api-{entry}") in links[:3], links[:5]
@@ -441,7 +442,8 @@ def test_search_lands_on_the_api_map_entry(site, new_page, name, entry):
 def visible_items(page) -> list[str]:
     """The links of the index's items a reader sees (hidden ones have no layout box)."""
     return page.eval_on_selector_all(
-        ".sbs-api-index li", "els => els.filter(el => el.getClientRects().length).map(el => el.querySelector('a').getAttribute('href'))"
+        ".sbs-api-index li",
+        "els => els.filter(el => el.getClientRects().length).map(el => el.querySelector('a').getAttribute('href'))",
     )
 
 
@@ -470,7 +472,11 @@ def test_the_api_map_filter_narrows_the_entries_by_keyboard(site, new_page, inst
     # text_content: a list far down the page is not laid out until it nears the viewport
     # (content-visibility), and inner_text, which reads the layout, is empty there.
     items = page.locator(".sbs-api-index li")
-    shown = [items.nth(i).text_content().lower() for i in range(items.count()) if items.nth(i).get_attribute("hidden") is None]
+    shown = [
+        items.nth(i).text_content().lower()
+        for i in range(items.count())
+        if items.nth(i).get_attribute("hidden") is None
+    ]
     assert len(shown) == len(found) and all("gather" in text for text in shown)
     assert status.inner_text() == f"{len(found)} of {len(everything)} entries match \u201cgather\u201d"
     assert status.get_attribute("aria-live") == "polite"
@@ -515,7 +521,6 @@ def test_a_notebook_page_serves_its_notebook_and_follows_the_palette_toggle(site
     dark = page.evaluate(CELL_BACKGROUND)
     lightness = lambda rgb: sum(int(v) for v in re.findall(r"\d+", rgb)[:3])  # noqa: E731
     assert lightness(dark) < 200 < lightness(light), (light, dark)
-
 
 
 # Every element of a notebook, by document order, with the computed properties that show.
@@ -611,7 +616,8 @@ new MutationObserver(records => {
 
 
 @pytest.mark.parametrize(
-    "name", ["decision/index.html", "performance/index.html", "api-map/math/index.html", "notebooks/api-pytorch/index.html"]
+    "name",
+    ["decision/index.html", "performance/index.html", "api-map/math/index.html", "notebooks/api-pytorch/index.html"],
 )
 def test_every_table_keeps_the_one_scroll_wrapper_the_build_gave_it(site, new_page, name):
     """The build wraps each Markdown table in Material's scroll wrapper (mkdocs_plugin.py), and

@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
@@ -97,7 +96,9 @@ def test_the_checks_find_what_they_look_for(tmp_path):
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(ROOT / "docs").as_posix())
 def test_every_outside_link_says_when_it_was_read(page):
     missing = undated_links(page)
-    assert not missing, f"docs/{page.relative_to(ROOT / 'docs')}: links without a read date or a version:\n" + "\n".join(missing)
+    assert not missing, (
+        f"docs/{page.relative_to(ROOT / 'docs')}: links without a read date or a version:\n" + "\n".join(missing)
+    )
 
 
 def test_every_checked_claim_points_at_its_evidence():

@@ -16,8 +16,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-
 from conftest import ROOT, serve_sitemap_for_this_origin
+
 from sidebyside import decision
 from sidebyside.decision import DecisionError
 
@@ -49,7 +49,7 @@ def test_at_least_twelve_criteria_covering_the_required_topics():
     ids = [c.id for c in CRITERIA]
     assert len(ids) >= 12, ids
     assert len(set(ids)) == len(ids), "ids repeat"
-    assert REQUIRED <= set(ids), f"missing: {sorted(REQUIRED - set(ids))}"
+    assert set(ids) >= REQUIRED, f"missing: {sorted(REQUIRED - set(ids))}"
 
 
 # decision.load (above, at import) already enforces the schema: every field, a verdict from the
@@ -130,8 +130,11 @@ BAD_CASES = {
     "unknown key": (GOOD_ENTRY + "  verdcit: even\n", "verdcit", "unknown key"),
     "bad id": (_replace(GOOD_ENTRY, "id: speed", "id: Speed Test"), "- id: Speed Test", "slug"),
     "page and url": (
-        _replace(GOOD_ENTRY, '        anchor: looking-at-the-captured-graph\n',
-                 '        anchor: looking-at-the-captured-graph\n        url: https://example.org/b\n'),
+        _replace(
+            GOOD_ENTRY,
+            "        anchor: looking-at-the-captured-graph\n",
+            "        anchor: looking-at-the-captured-graph\n        url: https://example.org/b\n",
+        ),
         "url: https://example.org/b",
         "unknown key",
     ),
@@ -199,8 +202,13 @@ def test_every_page_evidence_resolves_in_the_sources():
 
 def page_evidence():
     return sorted(
-        {(item.page, item.anchor) for c in CRITERIA for fw in ("pytorch", "tensorflow")
-         for item in c.side(fw).evidence if item.is_page}
+        {
+            (item.page, item.anchor)
+            for c in CRITERIA
+            for fw in ("pytorch", "tensorflow")
+            for item in c.side(fw).evidence
+            if item.is_page
+        }
     )
 
 
@@ -355,9 +363,7 @@ def checked_weights(page) -> dict[str, int]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
-def test_weights_set_by_keyboard_and_click_give_the_ranked_result_and_survive_a_reload(
-    site, new_page, width
-):
+def test_weights_set_by_keyboard_and_click_give_the_ranked_result_and_survive_a_reload(site, new_page, width):
     errors: list[str] = []
     page = open_widget(new_page(width)[1], site.base + PAGE_HTML, errors)
 
@@ -483,9 +489,19 @@ def test_the_tool_starts_after_instant_navigation(site, new_page):
 
 
 def test_yaml_header_documents_the_schema():
-    header = textwrap.dedent(
-        "\n".join(line[1:] for line in DATA.read_text().splitlines() if line.startswith("#"))
-    )
-    for word in ("id:", "criterion:", "question:", "pytorch:", "tensorflow:", "verdict:", "why:",
-                 "page:", "anchor:", "url:", "read:", "label:"):
+    header = textwrap.dedent("\n".join(line[1:] for line in DATA.read_text().splitlines() if line.startswith("#")))
+    for word in (
+        "id:",
+        "criterion:",
+        "question:",
+        "pytorch:",
+        "tensorflow:",
+        "verdict:",
+        "why:",
+        "page:",
+        "anchor:",
+        "url:",
+        "read:",
+        "label:",
+    ):
         assert word in header, word

@@ -16,12 +16,12 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import SUMMARY, build_env, mkdocs_build, mkdocs_serve
+
 from sidebyside import cache as cache_mod
 from sidebyside.engine import Engine, PairFailure
-from sidebyside.settings import Settings
 from sidebyside.runner import Runner
+from sidebyside.settings import Settings
 from sidebyside.snippets import SnippetError, load_pair
 
 FIXTURE = Path(__file__).parent / "fixture_site"
@@ -294,8 +294,9 @@ def test_an_alone_snippet_runs_with_nothing_else_running(project, runner):
     add_pair(project, "demo/timing", timed.format(options="alone"), timed.format(options="alone fresh"))
     collected = engine_for(project, runner).collect()
     spans = {
-        path: outcome.result["data"] for path, outcome in collected.outcomes.items() if path.startswith("snippets/demo/")
-        and ("busy" in path or "timing" in path)
+        path: outcome.result["data"]
+        for path, outcome in collected.outcomes.items()
+        if path.startswith("snippets/demo/") and ("busy" in path or "timing" in path)
     }
     assert len(spans) == 4, collected.problems
 
@@ -465,7 +466,9 @@ def test_a_run_time_is_stated_only_for_scripts_that_ran_alone(project, runner):
     from sidebyside.pages import TableError
     from sidebyside.performance import run_time
 
-    (project / "docs/index.md").write_text((project / "docs/index.md").read_text() + table_block('run_time("index.md")'))
+    (project / "docs/index.md").write_text(
+        (project / "docs/index.md").read_text() + table_block('run_time("index.md")')
+    )
     engine_mod.use_engine(engine_for(project, runner))
     try:
         with pytest.raises(TableError, match=r"docs/index.md:\d+: run_time\('index.md'\): .* does not run alone"):
@@ -475,7 +478,9 @@ def test_a_run_time_is_stated_only_for_scripts_that_ran_alone(project, runner):
 
 
 def test_a_table_that_cannot_be_made_stops_the_build(project, tmp_path):
-    (project / "docs/index.md").write_text((project / "docs/index.md").read_text() + table_block('verbosity_table("gone.md")'))
+    (project / "docs/index.md").write_text(
+        (project / "docs/index.md").read_text() + table_block('verbosity_table("gone.md")')
+    )
     built = mkdocs_build(project, tmp_path / "site", "--strict")
     assert built.returncode != 0
     assert "docs/index.md:11: verbosity_table('gone.md'): docs/gone.md does not exist" in built.stdout
@@ -496,7 +501,7 @@ def test_unknown_snippet_option_names_file_and_line(project, runner):
 def test_lines_of_code_leave_out_blank_and_comment_lines():
     from sidebyside.snippets import code_lines
 
-    source = '# header\n\nimport torch\n   # indented comment\nx = 1  # trailing\ny = (\n    2)\n'
+    source = "# header\n\nimport torch\n   # indented comment\nx = 1  # trailing\ny = (\n    2)\n"
     assert code_lines(source) == 4  # import, x = 1, and the two lines of y
 
 

@@ -13,7 +13,6 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from browser import serve, site_pages
 from conftest import ROOT
 

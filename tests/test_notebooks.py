@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import REPO_URL, ROOT, page_html, pair_html, shown_output
+
 from sidebyside import notebooks
 from sidebyside.links import page_url
 from sidebyside.scan import scan_references
@@ -75,11 +74,20 @@ def test_topic_pages_link_their_notebooks_and_notebook_pages_their_file_colab_an
         here = page_url(notebook.page)
         target = posixpath.relpath(f"notebooks/{notebook.filename.removesuffix('.ipynb')}", here or ".")
         assert f'href="{target}/"' in page, notebook.page
-        nb_page = (built_site.directory / notebooks.DIRECTORY / notebook.filename.removesuffix(".ipynb") / "index.html").read_text()
+        nb_page = (
+            built_site.directory / notebooks.DIRECTORY / notebook.filename.removesuffix(".ipynb") / "index.html"
+        ).read_text()
         assert f'<a href="{notebook.filename}" download>' in nb_page
         colab = f"https://colab.research.google.com/github/{REPO_URL.removeprefix('https://github.com/')}/blob/notebooks/{notebook.filename}"
         assert f'href="{colab}"' in nb_page, "SITE_REPO_URL is a GitHub address: Colab's link is there"
-        json.loads((built_site.directory / notebooks.DIRECTORY / notebook.filename.removesuffix(".ipynb") / notebook.filename).read_text())
+        json.loads(
+            (
+                built_site.directory
+                / notebooks.DIRECTORY
+                / notebook.filename.removesuffix(".ipynb")
+                / notebook.filename
+            ).read_text()
+        )
     assert notebooks.colab_url("https://gitlab.com/a/b", NOTEBOOKS[0]) is None
     assert notebooks.colab_url(None, NOTEBOOKS[0]) is None
 
@@ -126,6 +134,8 @@ def test_the_cells_of_varies_snippets_are_marked_on_the_notebook_page(built_site
     snippets carry data-sbs-varies (the two-builds test leaves them out of its comparison)."""
     nb = read(built_site, notebook)
     expected = {cell.id for cell in nb.cells if cell.cell_type == "code" and cell.metadata["sidebyside"]["varies"]}
-    page = (built_site.directory / notebooks.DIRECTORY / notebook.filename.removesuffix(".ipynb") / "index.html").read_text()
+    page = (
+        built_site.directory / notebooks.DIRECTORY / notebook.filename.removesuffix(".ipynb") / "index.html"
+    ).read_text()
     marked = set(re.findall(r'<div class="jp-Cell jp-CodeCell[^"]*" data-sbs-varies id="cell-id=([^"]+)"', page))
     assert marked == expected

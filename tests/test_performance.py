@@ -6,19 +6,46 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import ROOT, page_html
+
 from sidebyside import performance
 from sidebyside.scan import scan_references
 from sidebyside.snippets import load_pair
 
 ROWS = [
-    {"framework": "pytorch", "model": "MLP", "variant": "eager", "metric": "samples/s", "batch": 64,
-     "median": 1000.0, "q1": 950.0, "q3": 1040.0, "first_call_s": 0.01},
-    {"framework": "pytorch", "model": "MLP", "variant": "torch.compile", "metric": "samples/s", "batch": 64,
-     "median": 3000.0, "q1": 2900.0, "q3": 3100.0, "first_call_s": 9.5},
-    {"framework": "tensorflow", "model": "MLP", "variant": "tf.function", "metric": "samples/s", "batch": 64,
-     "median": 1500.0, "q1": 1400.0, "q3": 1600.0, "first_call_s": 0.4},
+    {
+        "framework": "pytorch",
+        "model": "MLP",
+        "variant": "eager",
+        "metric": "samples/s",
+        "batch": 64,
+        "median": 1000.0,
+        "q1": 950.0,
+        "q3": 1040.0,
+        "first_call_s": 0.01,
+    },
+    {
+        "framework": "pytorch",
+        "model": "MLP",
+        "variant": "torch.compile",
+        "metric": "samples/s",
+        "batch": 64,
+        "median": 3000.0,
+        "q1": 2900.0,
+        "q3": 3100.0,
+        "first_call_s": 9.5,
+    },
+    {
+        "framework": "tensorflow",
+        "model": "MLP",
+        "variant": "tf.function",
+        "metric": "samples/s",
+        "batch": 64,
+        "median": 1500.0,
+        "q1": 1400.0,
+        "q3": 1600.0,
+        "first_call_s": 0.4,
+    },
 ]
 
 
@@ -37,7 +64,7 @@ def test_a_chart_is_an_svg_in_the_page_s_colours_with_its_finding_as_title():
     first = performance._figure_html(ROWS, "samples/s", "MLP throughput", "demo", "The finding.")
     again = performance._figure_html(ROWS, "samples/s", "MLP throughput", "demo", "The finding.")
     assert first == again, "the same data draws the same SVG: no dates, no random ids"
-    svg = first[first.index("<svg"):first.index("</svg>")]
+    svg = first[first.index("<svg") : first.index("</svg>")]
     assert 'role="img" aria-labelledby="chart-demo"' in svg
     assert '<title id="chart-demo">MLP throughput: The finding.</title>' in svg
     assert "currentColor" in svg and "#010203" not in svg and "<image" not in svg
@@ -139,7 +166,8 @@ def test_the_page_says_how_long_its_scripts_ran_in_this_build(built_site):
     seconds = round(sum(store.outcome(key_for(s)).seconds for s in snippets))
     said = re.search(
         r"this page's (\d+) scripts one at a time, alone: together they took "
-        r"<span data-sbs-varies>(?:(\d+) min )?(\d+) s</span>", page_html(built_site, "performance/index.md"),
+        r"<span data-sbs-varies>(?:(\d+) min )?(\d+) s</span>",
+        page_html(built_site, "performance/index.md"),
     )
     assert said, "the page states its scripts' run time"
     assert int(said.group(1)) == len(snippets)

@@ -10,12 +10,12 @@ import shutil
 from importlib import metadata
 
 import pytest
-
 from conftest import REPO_URL, ROOT, SUMMARY, mkdocs_build, page_html, pair_html, visible_text
+
 from sidebyside import cache as cache_mod
-from sidebyside.store import Store
 from sidebyside.scan import scan_references
 from sidebyside.snippets import load_pair
+from sidebyside.store import Store
 
 REFERENCES = scan_references(ROOT / "docs")
 
@@ -116,7 +116,7 @@ def without_varying(text: str) -> str:
         tokens = re.compile(rf"<{tag}\b|</{tag}>")
         while depth:
             token = tokens.search(text, cursor)
-            assert token, f"unbalanced <{tag}> after {text[match.start():match.start() + 80]!r}"
+            assert token, f"unbalanced <{tag}> after {text[match.start() : match.start() + 80]!r}"
             depth += -1 if token.group().startswith("</") else 1
             cursor = token.end()
         kept.append(text[position : match.start()] + f"<{tag} data-sbs-varies/>")
@@ -126,12 +126,10 @@ def without_varying(text: str) -> str:
 
 def test_without_varying_leaves_out_marked_elements_only():
     page = (
-        '<p>a <span data-sbs-varies>ran in 1.23 s</span> b</p>'
+        "<p>a <span data-sbs-varies>ran in 1.23 s</span> b</p>"
         '<div class="sbs-pair" data-sbs-varies><div>x <span data-sbs-varies>2 s</span></div></div><p>c</p>'
     )
-    assert without_varying(page) == (
-        "<p>a <span data-sbs-varies/> b</p><div data-sbs-varies/><p>c</p>"
-    )
+    assert without_varying(page) == ("<p>a <span data-sbs-varies/> b</p><div data-sbs-varies/><p>c</p>")
 
 
 def _another_run(value: object) -> object:

@@ -20,22 +20,29 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, page_html, pair_html, shown_output
+
 from sidebyside import cache as cache_mod
 from sidebyside.compare import compare
 from sidebyside.output import clean
 from sidebyside.runner import worker_env
 from sidebyside.scan import scan_references
-from sidebyside.store import Store
 from sidebyside.snippets import (
-    DEFAULT_TIMEOUT, FRAMEWORKS, Snippet, all_snippet_files, load_pair, load_snippet, pair_name_of,
+    DEFAULT_TIMEOUT,
+    FRAMEWORKS,
+    Snippet,
+    all_snippet_files,
+    load_pair,
+    load_snippet,
+    pair_name_of,
 )
+from sidebyside.store import Store
 
 SNIPPETS = all_snippet_files(ROOT)
 REFERENCES = scan_references(ROOT / "docs")
@@ -44,8 +51,14 @@ MAX_LINE = 70  # what fits one column of a pair at 1280 px (docs/assets/sidebysi
 READER_RUN = Path(__file__).parent / "reader_run"
 # Variables that would move a library's files out of HOME (and out of what the test watches).
 _ELSEWHERE = (
-    "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "KERAS_HOME", "HF_HOME", "TORCH_HOME",
-    "MPLCONFIGDIR", "TORCHINDUCTOR_CACHE_DIR",
+    "XDG_CACHE_HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "KERAS_HOME",
+    "HF_HOME",
+    "TORCH_HOME",
+    "MPLCONFIGDIR",
+    "TORCHINDUCTOR_CACHE_DIR",
 )
 
 
@@ -145,16 +158,19 @@ def framework_home(tmp_path_factory) -> Path:
     for name in _ELSEWHERE:
         env.pop(name, None)
     env.update(HOME=str(base / "home"), TMPDIR=str(base / "tmp"))
-    subprocess.run([sys.executable, "-c", "import torch, tensorflow, keras"], cwd=base, env=env, check=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-c", "import torch, tensorflow, keras"], cwd=base, env=env, check=True, timeout=600
+    )
     return base
 
 
 @pytest.fixture(scope="module")
-def reader_runs(request, built_site, framework_home, tmp_path_factory) -> dict[Path, Future]:
+def reader_runs(request, built_site, framework_home, tmp_path_factory) -> Iterator[dict[Path, Future]]:
     """Every snippet run as a reader runs it, two at a time, after the build (whose results
     the tests compare with); each test waits for its own."""
     selected = {
-        item.callspec.params["path"] for item in request.session.items
+        item.callspec.params["path"]
+        for item in request.session.items
         if item.originalname == "test_snippet_run_alone_prints_what_the_page_shows"
     }
     pool = ThreadPoolExecutor(max_workers=2)

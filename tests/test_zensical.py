@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT, build_env, page_html
+
 from sidebyside import cache as cache_mod
-from sidebyside.scan import scan_references
 from sidebyside.render import anchor
+from sidebyside.scan import scan_references
 
 ZENSICAL = Path(sys.executable).with_name("zensical")
 
@@ -57,7 +58,10 @@ def test_after_a_zensical_build_the_notebooks_are_files_to_download(built_site, 
     out = tmp_path / "site" / "notebooks"
     written = subprocess.run(
         [sys.executable, "-m", "sidebyside", "--root", str(ROOT), "notebooks", str(out)],
-        env=build_env(), capture_output=True, text=True, timeout=600,
+        env=build_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert written.returncode == 0, written.stderr
     assert "snippets: 0 run" in written.stdout  # from the cache the site build filled

@@ -10,6 +10,7 @@ from package metadata, so a warm build imports no framework.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import hashlib
 import json
@@ -24,7 +25,7 @@ from .snippets import Snippet
 from .store import key, write_json
 
 # Bump when the shape of a stored result changes.
-FORMAT = 3  # 2: outcomes carry `measured`; 3: `machine` and `log_lines_dropped`
+FORMAT = 4  # bumped when a stored outcome changes shape
 # The code whose change can change an outcome: the worker that runs a snippet, and the cleaning
 # of its output.
 _ENGINE_SOURCES = hashlib.sha256(
@@ -40,7 +41,7 @@ def default_dir(root: Path) -> Path:
 # What is installed is read once per process (``forget_installed`` starts over, at each build of
 # ``mkdocs serve``): a key needs the versions of a few packages, and mapping modules to
 # distributions reads the metadata of every installed package.
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _version(name: str) -> str | None:
     try:
         return metadata.version(name)
@@ -79,11 +80,9 @@ def _module_distributions() -> dict[str, list[str]]:
             return found
     except (OSError, ValueError):
         pass
-    found = metadata.packages_distributions()
-    try:
+    found = dict(metadata.packages_distributions())
+    with contextlib.suppress(OSError):
         write_json(stored, found)
-    except OSError:
-        pass
     return found
 
 
@@ -105,7 +104,7 @@ def imported_distributions(source: str) -> tuple[str, ...]:
         tree = ast.parse(source)
     except SyntaxError:
         return ()
-    modules = set()
+    modules: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             modules.update(alias.name.partition(".")[0] for alias in node.names)

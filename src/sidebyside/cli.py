@@ -1,12 +1,12 @@
 """Command line: run one pair alone, list pairs, clear the cache.
 
-    python -m sidebyside run graphs/eager      # run (or read from cache) and print both sides
-    python -m sidebyside run graphs/eager --fresh-cache
-    python -m sidebyside list                  # every pair and the pages that name it
-    python -m sidebyside api-map [FILE ...]    # check API-map entries (default: all), print each
-    python -m sidebyside notebooks DIR         # write every page's two notebooks into DIR
-    python -m sidebyside cache                 # where the cache lives and how big it is
-    python -m sidebyside clear-cache
+python -m sidebyside run graphs/eager      # run (or read from cache) and print both sides
+python -m sidebyside run graphs/eager --fresh-cache
+python -m sidebyside list                  # every pair and the pages that name it
+python -m sidebyside api-map [FILE ...]    # check API-map entries (default: all), print each
+python -m sidebyside notebooks DIR         # write every page's two notebooks into DIR
+python -m sidebyside cache                 # where the cache lives and how big it is
+python -m sidebyside clear-cache
 """
 
 from __future__ import annotations

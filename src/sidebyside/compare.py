@@ -66,5 +66,5 @@ def compare(a: dict, b: dict, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_
     try:
         _walk(a, b, "result", rtol, atol, stats)
     except _Mismatch as mismatch:
-        return Verdict(False, stats[0], stats[1], str(mismatch), rtol, atol)
-    return Verdict(True, stats[0], stats[1], "", rtol, atol)
+        return Verdict(False, stats[0], int(stats[1]), str(mismatch), rtol, atol)
+    return Verdict(True, stats[0], int(stats[1]), "", rtol, atol)

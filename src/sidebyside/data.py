@@ -80,9 +80,7 @@ def require_keys(located: Located, fields: dict[str, Located], expected: tuple[s
         raise located.error(f"{what}: missing {', '.join(missing)}")
     unknown = [name for name in fields if name not in expected]
     if unknown:
-        raise fields[unknown[0]].error(
-            f"{what}: unknown key {unknown[0]!r} (expected {', '.join(expected)})"
-        )
+        raise fields[unknown[0]].error(f"{what}: unknown key {unknown[0]!r} (expected {', '.join(expected)})")
 
 
 def load_yaml(path: Path | str, what: str) -> Located:
@@ -116,7 +114,10 @@ class Evidence:
 
     def href(self, from_page: str) -> str:
         """The link as it must appear in the built page ``from_page`` (directory URLs)."""
-        return self.url if self.url is not None else href(self.page, self.anchor, from_page)
+        if self.url is not None:
+            return self.url
+        assert self.page is not None and self.anchor is not None  # evidence() gives one or the other
+        return href(self.page, self.anchor, from_page)
 
 
 def evidence(item: Located, what: str) -> Evidence:
@@ -129,8 +130,7 @@ def evidence(item: Located, what: str) -> Evidence:
         page = fields["page"].text(f"{what}: page")
         if page.startswith("/") or ".." in page.split("/") or not page.endswith(".md"):
             raise fields["page"].error(
-                f"{what}: page {page!r} must be a .md file relative to docs/, such as "
-                "deployment/index.md"
+                f"{what}: page {page!r} must be a .md file relative to docs/, such as deployment/index.md"
             )
         anchor = fields["anchor"].text(f"{what}: anchor")
         if anchor.startswith("#") or any(c.isspace() for c in anchor):

@@ -82,16 +82,15 @@ def _side(located: Located, what: str) -> Side:
 
 def _criterion(entry: Located, index: int) -> Criterion:
     fields = entry.mapping(f"criterion {index + 1}")
-    ident = fields["id"].text(f"criterion {index + 1}: id") if "id" in fields else None
-    what = f"criterion {ident!r}" if ident else f"criterion {index + 1}"
+    named = fields["id"].text(f"criterion {index + 1}: id") if "id" in fields else None
+    what = f"criterion {named!r}" if named else f"criterion {index + 1}"
     require_keys(entry, fields, _FIELDS, what)
+    ident = fields["id"].text(f"{what}: id")
     if not _SLUG.fullmatch(ident):
         raise fields["id"].error(f"{what}: id must be a slug (a-z, 0-9, single hyphens)")
     verdict = fields["verdict"].text(f"{what}: verdict")
     if verdict not in VERDICTS:
-        raise fields["verdict"].error(
-            f"{what}: verdict {verdict!r} is not one of {', '.join(VERDICTS)}"
-        )
+        raise fields["verdict"].error(f"{what}: verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
     why = fields["why"].text(f"{what}: why")
     if not why.endswith((".", "!", "?")):
         raise fields["why"].error(f"{what}: why must be one whole sentence, ending with a full stop")
@@ -118,9 +117,7 @@ def load(path: Path | str) -> list[Criterion]:
     for index, entry in enumerate(entries):
         criterion = _criterion(entry, index)
         if criterion.id in seen:
-            raise entry.error(
-                f"criterion {criterion.id!r}: id already used by the entry on line {seen[criterion.id]}"
-            )
+            raise entry.error(f"criterion {criterion.id!r}: id already used by the entry on line {seen[criterion.id]}")
         seen[criterion.id] = criterion.line
         criteria.append(criterion)
     return criteria
@@ -138,7 +135,7 @@ def check_links(docs_dir: Path | str, criteria: list[Criterion] | None = None, p
     for criterion in criteria:
         for framework in FRAMEWORK_LABELS:
             for item in criterion.side(framework).evidence:
-                if not item.is_page:
+                if item.page is None:  # an outside source
                     continue
                 page_file = docs_dir / item.page
                 if not page_file.is_file():
@@ -151,8 +148,7 @@ def check_links(docs_dir: Path | str, criteria: list[Criterion] | None = None, p
                     raise DecisionError(
                         path,
                         item.line,
-                        f"criterion {criterion.id!r}: {item.page} has no heading or pair with id "
-                        f"{item.anchor!r}",
+                        f"criterion {criterion.id!r}: {item.page} has no heading or pair with id {item.anchor!r}",
                     )
 
 
@@ -292,4 +288,3 @@ __all__ = [
     "page_anchors",
     "widget_data",
 ]
-

@@ -16,9 +16,9 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import cache as cache_mod
-from .store import Store
 from . import machine as machine_mod
 from .compare import DEFAULT_ATOL, DEFAULT_RTOL, Verdict, compare
 from .outcome import Outcome
@@ -27,6 +27,7 @@ from .runner import Runner
 from .scan import Reference, scan_references
 from .settings import Settings
 from .snippets import Pair, Snippet, SnippetError, load_pair
+from .store import Store
 
 log = logging.getLogger("mkdocs.plugins.sidebyside")
 
@@ -147,7 +148,7 @@ class Engine:
             except OSError:
                 continue
         if needed:
-            self._runner_for().start(needed.values())
+            self.runner().start(needed.values())
 
     def collect(self) -> Collected:
         with self._lock:
@@ -226,21 +227,16 @@ class Engine:
                 self.store.put(outcome)  # stored at once: a later failure loses nothing
                 dropped = outcome.log_lines_dropped
                 removed = f" ({dropped} C++ log line{'s' * (dropped != 1)} removed)" if dropped else ""
-                log.info(
-                    "snippets: [%d/%d] %s ok in %.2f s%s", counter[0], total, snippet.id, outcome.seconds, removed
-                )
+                log.info("snippets: [%d/%d] %s ok in %.2f s%s", counter[0], total, snippet.id, outcome.seconds, removed)
             else:
                 self.stats.failed += 1
                 log.error("snippets: [%d/%d] %s FAILED: %s", counter[0], total, snippet.id, describe(snippet, outcome))
 
-        self._runner_for().run_all([snippet for snippet, _ in missing], done)
+        self.runner().run_all([snippet for snippet, _ in missing], done)
 
     def runner(self) -> Runner:
-        """The engine's runner (its framework workers), started on first use: for checks that
-        are not pairs, such as the API map's."""
-        return self._runner_for()
-
-    def _runner_for(self) -> Runner:
+        """The engine's runner (its framework workers), made on first use: the pairs' and the
+        API map's checks run in it."""
         if self._runner is None:
             self._runner = Runner(self.settings.timeout)
         return self._runner
@@ -296,7 +292,9 @@ class Engine:
         verdict = self.verdict(pair, outcomes, rtol, atol)
         return render_pair(pair, outcomes, verdict, urls)
 
-    def verdict(self, pair: Pair, outcomes: dict[str, Outcome], rtol: float | None, atol: float | None) -> Verdict | None:
+    def verdict(
+        self, pair: Pair, outcomes: dict[str, Outcome], rtol: float | None, atol: float | None
+    ) -> Verdict | None:
         bound = [s for s in pair.snippets if outcomes[s.framework.key].result is not None]
         if not bound:
             return None
@@ -307,6 +305,7 @@ class Engine:
                 "bind it on both sides (the same quantity) or on neither"
             )
         a, b = (outcomes[s.framework.key].result for s in pair.snippets)
+        assert a is not None and b is not None  # both bound: checked above
         verdict = compare(a, b, DEFAULT_RTOL if rtol is None else rtol, DEFAULT_ATOL if atol is None else atol)
         if not verdict.same:
             raise PairFailure(
@@ -316,7 +315,7 @@ class Engine:
             )
         return verdict
 
-    def measured(self, name: str) -> dict[str, object]:
+    def measured(self, name: str) -> dict[str, Any]:
         """What each side of pair ``name`` bound to ``measured`` (figures for a generated table),
         by framework key; empty in a preview build. The pair must be on a page of this build."""
         collected = self.collect()
@@ -360,7 +359,7 @@ def describe(snippet: Snippet, outcome: Outcome) -> str:
     output = outcome.output.rstrip()
     if output:
         tail = "\n".join(output.splitlines()[-15:])
-        text += "\n  output (last lines):\n" + "\n".join("    " + l for l in tail.splitlines())
+        text += "\n  output (last lines):\n" + "\n".join("    " + line for line in tail.splitlines())
     return text
 
 

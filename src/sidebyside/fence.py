@@ -21,7 +21,6 @@ from typing import Any
 
 from markdown_exec import base_format, formatter, formatters
 from markdown_exec import validator as _markdown_exec_validator
-
 from markupsafe import Markup
 from pymdownx.superfences import SuperFencesException
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import markdown
 from markdown.extensions.toc import slugify
 
-from .scan import FENCE as PAIR_FENCE
 from .render import anchor as pair_anchor
+from .scan import FENCE as PAIR_FENCE
 
 # The toc settings of mkdocs.yml: `toc: {permalink: true}`, default slugify and separator.
 _TOC_CONFIG = {"permalink": True, "slugify": slugify, "separator": "-"}
@@ -58,7 +58,7 @@ _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 def closes(line: str, fence: str) -> bool:
     """Whether ``line`` ends the code block that ``fence`` (its backticks or tildes) opened."""
     match = FENCE_LINE.match(line)
-    return bool(match) and match.group(2).startswith(fence) and not match.group(3).strip()
+    return match is not None and match.group(2).startswith(fence) and not match.group(3).strip()
 
 
 def without_front_matter(text: str) -> str:
@@ -89,7 +89,7 @@ def page_anchors(page_file: Path) -> set[str]:
     if headings:
         md = markdown.Markdown(extensions=["toc", "attr_list"], extension_configs={"toc": _TOC_CONFIG})
         md.convert("\n\n".join(headings))
-        stack = list(md.toc_tokens)
+        stack = list(md.toc_tokens)  # type: ignore[attr-defined]  # set by the toc extension
         while stack:
             token = stack.pop()
             anchors.add(token["id"])

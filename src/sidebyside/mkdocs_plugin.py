@@ -17,14 +17,12 @@ import re
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
-
 from mkdocs.structure.files import File
 
 from . import notebooks
 from .apimap import mentions
 from .engine import Engine, engine_for, log, use_engine
 from .settings import Settings
-
 
 # Pygments wraps every name (class "n"), run of spaces ("w"), punctuation mark ("p") and operator
 # ("o") of highlighted code in a span of its own: three quarters of the elements of a topic page

@@ -130,7 +130,7 @@ def _markdown_cell(lines: list[str], page: str, site_url: str) -> dict | None:
 
 
 def _cell(kind: str, source: str, outputs: list[dict] | None = None) -> dict:
-    cell = {"cell_type": kind, "metadata": {}, "source": source}
+    cell: dict[str, object] = {"cell_type": kind, "metadata": {}, "source": source}
     if kind == "code":
         cell.update(execution_count=None, outputs=outputs or [])
     return cell
@@ -149,15 +149,14 @@ def _code_cell(pair: Pair, framework: str, outcome: Outcome | None) -> dict:
 def _first_cell(notebook: Notebook, versions: dict[str, str], site_url: str, machine: str) -> dict:
     framework = FRAMEWORKS[notebook.framework]
     other = next(f for key, f in FRAMEWORKS.items() if key != notebook.framework)
-    pins = " ".join(
-        f"{name}=={versions[name].split('+')[0]}" for name in _PIP[notebook.framework] if name in versions
-    )
+    pins = " ".join(f"{name}=={versions[name].split('+')[0]}" for name in _PIP[notebook.framework] if name in versions)
     if notebook.framework == "tensorflow" and "tensorflow" in versions:  # the CPU build, as on the site
         pins = pins.replace("tensorflow==", "tensorflow-cpu==", 1)
     url = f"{site_url.rstrip('/')}/{page_url(notebook.page)}"
     built = ", ".join(f"{name} {versions[name]}" for name in (*_PIP[notebook.framework], "python") if name in versions)
     outputs = (
-        f"The outputs below are the ones the site's build captured ({built}; {machine})." if versions
+        f"The outputs below are the ones the site's build captured ({built}; {machine})."
+        if versions
         else "This copy comes from a preview build, which ran nothing: its cells have no output."
     )
     lines = [
@@ -167,7 +166,8 @@ def _first_cell(notebook: Notebook, versions: dict[str, str], site_url: str, mac
         f"the page's text, and each of its {framework.label} snippets as a code cell. {outputs}",
         "",
         f"The text compares both frameworks; the {other.label} code is in the page's other notebook.",
-        "Run the cells from the top, in a fresh kernel; to get the same versions first:" if pins
+        "Run the cells from the top, in a fresh kernel; to get the same versions first:"
+        if pins
         else "Run the cells from the top, in a fresh kernel, after installing what it imports:",
         "",
         f"    pip install {pins}" if pins else f"    pip install {' '.join(_PIP[notebook.framework])}",
@@ -175,8 +175,7 @@ def _first_cell(notebook: Notebook, versions: dict[str, str], site_url: str, mac
     return _cell("markdown", "\n".join(lines))
 
 
-def build(notebook: Notebook, text: str, pairs: dict[str, Pair], outcomes: dict[str, Outcome],
-          site_url: str) -> dict:
+def build(notebook: Notebook, text: str, pairs: dict[str, Pair], outcomes: dict[str, Outcome], site_url: str) -> dict:
     """The notebook (nbformat 4, as a dict) for ``notebook`` from its page's Markdown ``text``."""
     body = without_front_matter(text)
     cells: list[dict] = []
@@ -216,7 +215,12 @@ def build(notebook: Notebook, text: str, pairs: dict[str, Pair], outcomes: dict[
             elif 'exec="on"' in info or "exec='on'" in info:
                 flush()
                 url = f"{site_url.rstrip('/')}/{page_url(notebook.page)}"
-                cells.append(_cell("markdown", f"*The page shows a table here, generated when the site is built: see [the page]({url}).*"))
+                cells.append(
+                    _cell(
+                        "markdown",
+                        f"*The page shows a table here, generated when the site is built: see [the page]({url}).*",
+                    )
+                )
             else:
                 pending.extend(lines[index : end + 1])
             index = end + 1
@@ -286,9 +290,7 @@ def links_line(mine: list[Notebook], page: str) -> str:
     import posixpath
 
     here = posixpath.dirname(page)
-    links = [
-        f"[{FRAMEWORKS[nb.framework].label}]({posixpath.relpath(nb.src_uri, here or '.')})" for nb in mine
-    ]
+    links = [f"[{FRAMEWORKS[nb.framework].label}]({posixpath.relpath(nb.src_uri, here or '.')})" for nb in mine]
     return f"*This page as a notebook:* {' · '.join(links)}\n{{: .sbs-notebook-links }}"
 
 
@@ -369,11 +371,11 @@ def _used_rules(nodes, classes: set[str], ids: set[str]) -> list:
             if any(_selector_can_match(s, classes, ids) for s in _selectors(prelude)):
                 kept.append(node)
         elif node.type == "at-rule" and node.lower_at_keyword in ("media", "supports", "layer") and node.content:
-            inner = _used_rules(tinycss2.parse_rule_list(node.content, skip_comments=True, skip_whitespace=True), classes, ids)
+            inner = _used_rules(
+                tinycss2.parse_rule_list(node.content, skip_comments=True, skip_whitespace=True), classes, ids
+            )
             if inner:
-                kept.append(
-                    f"@{node.at_keyword}{tinycss2.serialize(node.prelude)}{{{''.join(map(_css, inner))}}}"
-                )
+                kept.append(f"@{node.at_keyword}{tinycss2.serialize(node.prelude)}{{{''.join(map(_css, inner))}}}")
         elif node.type == "at-rule":  # @charset, @font-face, @keyframes, @import: kept as written
             kept.append(node)
     return kept
@@ -410,6 +412,7 @@ def mark_varying(page_html: str, notebook_path: Path) -> str:
     """The rendered notebook with each cell of a ``varies`` snippet marked ``data-sbs-varies``,
     as its pair is on the topic page: its output (timings) differs from build to build."""
     cells = json.loads(notebook_path.read_text(encoding="utf-8"))["cells"]
-    flags = iter([c.get("metadata", {}).get("sidebyside", {}).get("varies", False)
-                  for c in cells if c["cell_type"] == "code"])
+    flags = iter(
+        [c.get("metadata", {}).get("sidebyside", {}).get("varies", False) for c in cells if c["cell_type"] == "code"]
+    )
     return _CODE_CELL.sub(lambda m: m.group(0) + (" data-sbs-varies" if next(flags, False) else ""), page_html)

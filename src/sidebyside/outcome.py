@@ -9,7 +9,6 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass(frozen=True)
 class Failure:
-    kind: str  # "exception", "timeout" or "crash"
     message: str
     line: int | None  # the snippet's line, when it is known
 
@@ -37,7 +36,7 @@ class Outcome:
         if not isinstance(data, dict) or set(data) != {f for f in cls.__dataclass_fields__}:
             raise ValueError("not an outcome")
         error = data["error"]
-        if error is not None and not (isinstance(error, dict) and set(error) == {"kind", "message", "line"}):
+        if error is not None and not (isinstance(error, dict) and set(error) == {"message", "line"}):
             raise ValueError("not a failure")
         if not isinstance(data["output"], str) or not isinstance(data["ok"], bool):
             raise ValueError("not an outcome")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import platform
 import re
 from importlib import metadata
+from typing import Any
 
 from .cache import imported_distributions
 from .engine import PairFailure, get_engine
@@ -46,7 +47,7 @@ def _fail(engine, function: str, argument: str, problem: str) -> TableError:
     return TableError(f"{where or 'a page'}: {function}({argument!r}): {problem}")
 
 
-def measured_for(engine, function: str, name: str) -> dict[str, object]:
+def measured_for(engine, function: str, name: str) -> dict[str, Any]:
     """What pair ``name`` bound to ``measured``, for the page part ``function`` (empty in a
     preview build); :class:`TableError` naming the calling page and line if it cannot be had."""
     try:
@@ -61,7 +62,9 @@ def _pairs_on(engine, page: str, function: str) -> list[str]:
     if not names:
         exists = (engine.docs_dir / page).is_file()
         raise _fail(
-            engine, function, page,
+            engine,
+            function,
+            page,
             f"docs/{page} shows no pair" if exists else f"docs/{page} does not exist",
         )
     return names
@@ -108,8 +111,7 @@ def verbosity_table(page: str) -> str:
         share = abs(difference) / max(min(totals), 1)
         verdict = f"{longer} longer by {abs(difference)} {lines} ({share:.1%})"
     summary = (
-        f"Across these {len(names)} pairs: {labels[0]} {totals[0]} lines of code, "
-        f"{labels[1]} {totals[1]}, {verdict}."
+        f"Across these {len(names)} pairs: {labels[0]} {totals[0]} lines of code, {labels[1]} {totals[1]}, {verdict}."
     )
     return "\n".join(rows) + "\n\n" + summary
 
@@ -153,14 +155,16 @@ def deployment_table(name: str) -> str:
         table = _deployment_rows(name, measured)
     except (KeyError, TypeError) as missing:
         raise _fail(
-            engine, "deployment_table", name,
+            engine,
+            "deployment_table",
+            name,
             f"the `measured` data of pair {name} lacks {missing} (see deployment_table's docstring)",
         ) from None
     pair = engine.collect().pairs[name]
     return varying(table) if any(s.options.varies for s in pair.snippets) else table
 
 
-def _deployment_rows(name: str, measured: dict[str, object]) -> str:
+def _deployment_rows(name: str, measured: dict[str, Any]) -> str:
     rows = [
         "| Framework | Format | Runtime | Size on disk | Load, ms | Batch 1, µs | Batch 32, µs "
         "| Largest difference from eager |",
@@ -176,8 +180,7 @@ def _deployment_rows(name: str, measured: dict[str, object]) -> str:
                 f"| {_latency(row['b1'])} | {_latency(row['b32'])} | {row['max_diff']:.2g} |"
             )
         setups.append(
-            f"{label}: {figures['threads']} thread per runtime, {figures['cores']} logical cores, "
-            f"{figures['machine']}"
+            f"{label}: {figures['threads']} thread per runtime, {figures['cores']} logical cores, {figures['machine']}"
         )
     note = (
         "Latency per call in microseconds: the median and, beneath it, the interquartile range "

@@ -22,8 +22,10 @@ title that states its main finding for screen readers, as does the caption under
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+from collections.abc import Callable
 
 from . import machine as machine_mod
 from .engine import PairFailure, get_engine
@@ -50,9 +52,16 @@ def _rows(function: str, name: str, metric: str, called_as: str | None = None) -
             for row in figures["rows"]:
                 if row["metric"] == metric:
                     middle = float(row["median"])  # one process per figure (memory): no spread
-                    rows.append({**row, "framework": framework, "median": middle, "spread": row["q1"] is not None,
-                                 "q1": middle if row["q1"] is None else float(row["q1"]),
-                                 "q3": middle if row["q3"] is None else float(row["q3"])})
+                    rows.append(
+                        {
+                            **row,
+                            "framework": framework,
+                            "median": middle,
+                            "spread": row["q1"] is not None,
+                            "q1": middle if row["q1"] is None else float(row["q1"]),
+                            "q3": middle if row["q3"] is None else float(row["q3"]),
+                        }
+                    )
     except (KeyError, TypeError, ValueError) as missing:
         raise _fail(engine, function, name, f"the `measured` data of pair {name} lacks {missing}") from None
     if measured and not rows:
@@ -78,6 +87,10 @@ def _of_model(function: str, name: str, rows: list[dict], model: str | None) -> 
     return chosen
 
 
+def _field(row: dict, key: str) -> str:
+    return str(row.get(key, ""))
+
+
 def table(name: str, metric: str, model: str | None = None) -> str:
     """Markdown table: framework, model, batch, variant, median with its interquartile range,
     and the first call (trace and compile) where the variant has one; ``model`` picks one."""
@@ -87,20 +100,29 @@ def table(name: str, metric: str, model: str | None = None) -> str:
     unit = UNITS[metric]
     # Columns that hold one value for every row move into the line under the table.
     shared = {key: rows[0].get(key) for key in ("model", "batch") if len({r.get(key) for r in rows}) == 1}
-    columns = [("Framework", lambda r: FRAMEWORKS[r["framework"]].label)]
-    columns += [(title, lambda r, k=key: str(r.get(k, ""))) for key, title in (("model", "Model"), ("batch", "Batch"))
-                if key not in shared]
+    columns: list[tuple[str, Callable[[dict], str]]] = [("Framework", lambda r: FRAMEWORKS[r["framework"]].label)]
+    for key, title in (("model", "Model"), ("batch", "Batch")):
+        if key not in shared:
+            columns.append((title, functools.partial(_field, key=key)))
     spread = any(r["spread"] for r in rows)
-    columns += [("Variant", lambda r: f"`{r['variant']}`"),
-                (f"Median, {unit}" if spread else unit[0].upper() + unit[1:], lambda r: _figure(r["median"]))]
+    columns += [
+        ("Variant", lambda r: f"`{r['variant']}`"),
+        (f"Median, {unit}" if spread else unit[0].upper() + unit[1:], lambda r: _figure(r["median"])),
+    ]
     if spread:  # else every figure is one run, which the line under the table says
-        columns.append(("Interquartile range",
-                        lambda r: f"{_figure(r['q1'])}–{_figure(r['q3'])}" if r["spread"] else "one run"))
+        columns.append(
+            ("Interquartile range", lambda r: f"{_figure(r['q1'])}–{_figure(r['q3'])}" if r["spread"] else "one run")
+        )
     if any(r.get("first_call_s") is not None for r in rows):
-        columns.append(("First call, s", lambda r: "–" if r.get("first_call_s") is None else f"{r['first_call_s']:.2f}"))
-    lines = ["| " + " | ".join(title for title, _ in columns) + " |",
-             "| " + " | ".join("---" if title in ("Framework", "Model", "Variant") else "---:"
-                               for title, _ in columns) + " |"]
+        columns.append(
+            ("First call, s", lambda r: "–" if r.get("first_call_s") is None else f"{r['first_call_s']:.2f}")
+        )
+    lines = [
+        "| " + " | ".join(title for title, _ in columns) + " |",
+        "| "
+        + " | ".join("---" if title in ("Framework", "Model", "Variant") else "---:" for title, _ in columns)
+        + " |",
+    ]
     for row in rows:
         lines.append("| " + " | ".join(cell(row) for _, cell in columns) + " |")
     context = ", ".join(f"{key} {value}" for key, value in shared.items() if value not in (None, ""))
@@ -114,8 +136,14 @@ def _label(row: dict, with_model: bool, with_batch: bool) -> str:
     """A bar's label: framework and variant, then the model and the batch where the chart's bars
     differ in them (a chart of one model at three batch sizes says only the batch)."""
     label = " ".join(part for part in (FRAMEWORKS[row["framework"]].label, row["variant"]) if part)
-    where = ", ".join(part for part in (row["model"] if with_model else "",
-                                        f"batch {row['batch']}" if with_batch and row.get("batch") else "") if part)
+    where = ", ".join(
+        part
+        for part in (
+            row["model"] if with_model else "",
+            f"batch {row['batch']}" if with_batch and row.get("batch") else "",
+        )
+        if part
+    )
     return f"{label} · {where}" if where else label
 
 
@@ -137,13 +165,18 @@ def _finding(rows: list[dict], metric: str) -> str:
         )
     better = HIGHER_IS_BETTER[metric]
     pick = max if better else min
-    best = {fw: pick((r for r in rows if r["framework"] == fw), key=lambda r: r["median"])
-            for fw in FRAMEWORKS if any(r["framework"] == fw for r in rows)}
+    best = {
+        fw: pick((r for r in rows if r["framework"] == fw), key=lambda r: r["median"])
+        for fw in FRAMEWORKS
+        if any(r["framework"] == fw for r in rows)
+    }
     unit = UNITS[metric]
     memory = metric == "MiB"
     best_word = "smallest" if memory else "best"
-    parts = [f"{FRAMEWORKS[fw].label}'s {best_word} is `{row['variant']}` at {_figure(row['median'])} {unit}"
-             for fw, row in best.items()]
+    parts = [
+        f"{FRAMEWORKS[fw].label}'s {best_word} is `{row['variant']}` at {_figure(row['median'])} {unit}"
+        for fw, row in best.items()
+    ]
     sentence = "; ".join(parts)
     if len(best) == 2:
         a, b = best["pytorch"]["median"], best["tensorflow"]["median"]
@@ -188,8 +221,17 @@ def compile_chart(*names: str) -> str:
             once = figures.get("one_time_compile_s")
             if once is not None:
                 model = next(r["model"] for r in found if r["framework"] == framework)
-                rows.append({"framework": framework, "model": model, "variant": "first compile in the process",
-                             "median": float(once), "q1": float(once), "q3": float(once), "spread": False})
+                rows.append(
+                    {
+                        "framework": framework,
+                        "model": model,
+                        "variant": "first compile in the process",
+                        "median": float(once),
+                        "q1": float(once),
+                        "q3": float(once),
+                        "spread": False,
+                    }
+                )
     if not rows:
         raise _fail(engine, "compile_chart", names[0], "no compiled variant reports first_call_s")
     variants = [r for r in rows if r["variant"] != "first compile in the process"]
@@ -206,7 +248,9 @@ def compile_chart(*names: str) -> str:
             low, high = f"{min(once):.1f}", f"{max(once):.1f}"
             amount = f"{low} to {high} s" if low != high else f"about {low} s"
             summary += f" {FRAMEWORKS[fw].label}'s first compile in a process adds {amount} once."
-    return _figure_html(rows, "first call, s", "First call of each compiled variant", "compile-cost", summary[0].upper() + summary[1:])
+    return _figure_html(
+        rows, "first call, s", "First call of each compiled variant", "compile-cost", summary[0].upper() + summary[1:]
+    )
 
 
 def deployment_chart(name: str) -> str:
@@ -223,10 +267,18 @@ def deployment_chart(name: str) -> str:
             for row in figures["rows"]:
                 for batch in ("b1", "b32"):
                     figure = row[batch]
-                    rows.append({"framework": framework, "model": row["format"], "variant": "",
-                                 "batch": int(batch[1:]), "metric": "us/call",  # measured in ms
-                                 "median": 1e3 * float(figure["median"]),
-                                 "q1": 1e3 * float(figure["q1"]), "q3": 1e3 * float(figure["q3"])})
+                    rows.append(
+                        {
+                            "framework": framework,
+                            "model": row["format"],
+                            "variant": "",
+                            "batch": int(batch[1:]),
+                            "metric": "us/call",  # measured in ms
+                            "median": 1e3 * float(figure["median"]),
+                            "q1": 1e3 * float(figure["q1"]),
+                            "q3": 1e3 * float(figure["q3"]),
+                        }
+                    )
     except (KeyError, TypeError, ValueError) as missing:
         raise _fail(engine, "deployment_chart", name, f"the `measured` data of pair {name} lacks {missing}") from None
     fastest = {b: min((r for r in rows if r["batch"] == b), key=lambda r: r["median"]) for b in (1, 32)}
@@ -248,17 +300,36 @@ def _figure_html(rows: list[dict], metric: str, title: str, ident: str, summary:
     labels = [_label(row, with_model, with_batch) for row in rows]
     unit = UNITS.get(metric, metric)
     higher = HIGHER_IS_BETTER.get(metric, False)
-    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"sidebyside-{ident}",
-                         "font.size": 10, "text.color": _INK, "axes.edgecolor": _INK,
-                         "axes.labelcolor": _INK, "xtick.color": _INK, "ytick.color": _INK}):
+    with plt.rc_context(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": f"sidebyside-{ident}",
+            "font.size": 10,
+            "text.color": _INK,
+            "axes.edgecolor": _INK,
+            "axes.labelcolor": _INK,
+            "xtick.color": _INK,
+            "ytick.color": _INK,
+        }
+    ):
         fig, ax = plt.subplots(figsize=(7.2, 0.9 + 0.3 * len(rows)))
         positions = list(range(len(rows)))[::-1]
         medians = [r["median"] for r in rows]
         # Error bars: the interquartile range, where there is one (not for one run per figure)
-        errors = ([[r["median"] - r["q1"] for r in rows], [r["q3"] - r["median"] for r in rows]]
-                  if any(r.get("spread", True) for r in rows) else None)
-        ax.barh(positions, medians, xerr=errors, color=[_COLOURS[r["framework"]] for r in rows],
-                ecolor=_INK, capsize=2, height=0.6)
+        errors = (
+            [[r["median"] - r["q1"] for r in rows], [r["q3"] - r["median"] for r in rows]]
+            if any(r.get("spread", True) for r in rows)
+            else None
+        )
+        ax.barh(
+            positions,
+            medians,
+            xerr=errors,
+            color=[_COLOURS[r["framework"]] for r in rows],
+            ecolor=_INK,
+            capsize=2,
+            height=0.6,
+        )
         ax.set_yticks(positions, labels)
         ax.set_xlabel(unit + (" (higher is better)" if higher else " (lower is better)"))
         if max(medians) / max(min(medians), 1e-12) > 50:
@@ -272,7 +343,7 @@ def _figure_html(rows: list[dict], metric: str, title: str, ident: str, summary:
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
         plt.close(fig)
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):].replace(_INK, "currentColor")
+    svg = svg[svg.index("<svg") :].replace(_INK, "currentColor")
     ident = "chart-" + re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-")
     svg = _lean_svg(svg)
     # matplotlib names its elements figure_1, patch_1, ... in every SVG: prefix them with the
@@ -281,7 +352,9 @@ def _figure_html(rows: list[dict], metric: str, title: str, ident: str, summary:
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{ident}-\1)", svg)
     svg = re.sub(r'href="#([^"]+)"', rf'href="#{ident}-\1"', svg)
     svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{ident}" ', 1)
-    svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + f'<title id="{ident}">{title}: {_plain(summary)}</title>', svg, count=1)
+    svg = re.sub(
+        r"(<svg[^>]*>)", lambda m: m.group(1) + f'<title id="{ident}">{title}: {_plain(summary)}</title>', svg, count=1
+    )
     caption = f"<figcaption>{title}. {_html(summary)} The table next to the chart has every figure.</figcaption>"
     # Raw HTML (the page calls this from an html="1" block): Markdown must not touch the SVG.
     return f'<div class="sbs-chart" {VARIES}><figure>\n{svg}\n{caption}\n</figure></div>'
@@ -354,8 +427,12 @@ def method(*names: str) -> str:
     if not engine.execute:
         return "*Preview build: the method is stated from the measurements when the snippets run.*"
     collected = engine.collect()
-    threads, machines, versions = set(), set(), {}
-    warm, reps, calls = set(), set(), set()
+    threads: set[tuple[int, int]] = set()
+    machines: set[str] = set()
+    versions: dict[str, str] = {}
+    warm: set[int] = set()
+    reps: set[int] = set()
+    calls: set[int] = set()
     for name in names:
         try:
             measured = engine.measured(name)
@@ -379,7 +456,7 @@ def method(*names: str) -> str:
         f"`torch.set_num_interop_threads`; TensorFlow's intra- and inter-op pools separately): "
         f"{thread_text}, except where a row names its threads.\n"
         f"- **Warm-up** past tracing and compilation: {_span(warm)} calls; the first call, which "
-        f"traces and compiles, is timed on its own (\"first call\").\n"
+        f'traces and compiles, is timed on its own ("first call").\n'
         f"- **Steady state**: {_span(reps)} repetitions of {_span(calls)} calls; each figure is "
         f"the median over the repetitions, with the interquartile range.\n"
         f"- **Alone**: the build runs each of these scripts with nothing else running, in a fresh "
@@ -402,9 +479,10 @@ def run_time(page: str) -> str:
     if shared:
         raise _fail(engine, "run_time", page, f"{shared[0]} does not run alone, so times overlap")
     outcomes = [collected.outcomes.get(s.relpath) for s in snippets]
-    if not all(outcome and outcome.ok for outcome in outcomes):
+    ran = [outcome for outcome in outcomes if outcome is not None and outcome.ok]
+    if len(ran) != len(outcomes):
         raise _fail(engine, "run_time", page, "not every script of the page ran")
-    minutes, rest = divmod(round(sum(outcome.seconds for outcome in outcomes)), 60)
+    minutes, rest = divmod(round(sum(outcome.seconds for outcome in ran)), 60)
     spent = varying(f"{minutes} min {rest} s" if minutes else f"{rest} s", tag="span")
     return f"The build ran this page's {len(snippets)} scripts one at a time, alone: together they took {spent}."
 

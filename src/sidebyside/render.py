@@ -104,10 +104,7 @@ def wrap(name: str, inner_html: str, varies: bool = False) -> str:
     """The element that carries the pair's anchor and the layout class around its rendered tabs;
     marked as varying when a side of the pair prints timings."""
     marker = f" {VARIES}" if varies else ""
-    return (
-        f'<div class="sbs-pair" id="{anchor(name)}" data-pair="{html.escape(name)}"{marker}>'
-        f"{inner_html}</div>"
-    )
+    return f'<div class="sbs-pair" id="{anchor(name)}" data-pair="{html.escape(name)}"{marker}>{inner_html}</div>'
 
 
 def render_pair(

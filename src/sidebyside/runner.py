@@ -8,6 +8,7 @@ next snippet of that framework gets a new worker. A worker that dies while runni
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -87,10 +88,8 @@ class Worker:
         except queue.Empty:
             return None
         if line is None:  # end of the pipe: the worker is exiting; let it finish to read its code
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                pass
             return None
         return json.loads(line)
 
@@ -120,10 +119,8 @@ class Worker:
 
     def kill(self) -> None:
         """Kill the worker and every process still in its group, even after the worker exited."""
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         self.proc.wait()
 
     def close(self) -> None:
@@ -188,7 +185,7 @@ class Runner:
         try:
             problem = worker.wait_ready()
             if problem:
-                outcome.error = Failure("crash", problem, None)
+                outcome.error = Failure(problem, None)
                 return outcome
             started = time.perf_counter()
             reply = worker.request(
@@ -210,7 +207,7 @@ class Runner:
                     message = f"the interpreter died with exit code {worker.proc.returncode}"
                 outcome.seconds = elapsed
                 outcome.output = clean(raw)
-                outcome.error = Failure("timeout" if timed_out else "crash", message, line)
+                outcome.error = Failure(message, line)
                 return outcome
             outcome.ok = reply["ok"]
             outcome.seconds = round(reply["seconds"], 4)
@@ -220,7 +217,7 @@ class Runner:
             outcome.output = clean(raw)
             if reply["error"]:
                 error = reply["error"]
-                outcome.error = Failure("exception", clean(error["message"]), error["line"])
+                outcome.error = Failure(clean(error["message"]), error["line"])
             return outcome
         finally:
             # A reused worker that now holds the other framework (a snippet imported a library
@@ -249,9 +246,7 @@ class Runner:
             if not snippet.options.alone:
                 by_framework.setdefault(snippet.framework.key, []).append(snippet)
         self.start(
-            snippets_[0].framework
-            for snippets_ in by_framework.values()
-            if any(not s.options.fresh for s in snippets_)
+            snippets_[0].framework for snippets_ in by_framework.values() if any(not s.options.fresh for s in snippets_)
         )
 
         def lane(items: list[Snippet]) -> None:

@@ -35,9 +35,7 @@ class Framework:
 
 FRAMEWORKS: dict[str, Framework] = {
     "pytorch": Framework("pytorch", "PyTorch", "torch", ("torch",)),
-    "tensorflow": Framework(
-        "tensorflow", "TensorFlow", "tensorflow", ("tensorflow-cpu", "tensorflow", "keras")
-    ),
+    "tensorflow": Framework("tensorflow", "TensorFlow", "tensorflow", ("tensorflow-cpu", "tensorflow", "keras")),
 }
 
 DEFAULT_TIMEOUT = 120.0
@@ -136,15 +134,15 @@ def load_snippet(root: Path, pair: str, framework: Framework) -> Snippet:
     options = parse_options(source, relpath)
     for read in options.reads:
         if not (path.parent / read).is_file():
-            raise SnippetError(f"{relpath}: declares reads={read} but {path.parent.relative_to(root) / read} does not exist")
+            raise SnippetError(
+                f"{relpath}: declares reads={read} but {path.parent.relative_to(root) / read} does not exist"
+            )
     return Snippet(pair, framework, path, relpath, source, options)
 
 
 def load_pair(root: Path, name: str) -> Pair:
     if not _PAIR_NAME.match(name):
-        raise SnippetError(
-            f"{name!r} is not a pair name: use lowercase words joined by '/', like graphs/eager"
-        )
+        raise SnippetError(f"{name!r} is not a pair name: use lowercase words joined by '/', like graphs/eager")
     return Pair(name, tuple(load_snippet(root, name, fw) for fw in FRAMEWORKS.values()))
 
 

@@ -24,6 +24,7 @@ import time
 import traceback
 import types
 import warnings
+from typing import Any
 
 EXIT_MARKER = "sidebyside: the snippet ended the interpreter with os._exit"
 # Python's warning filters as the interpreter started, before a framework changed them: every
@@ -50,12 +51,11 @@ def plain(value: object, where: str = "measured") -> object:
     if hasattr(value, "item") and getattr(value, "shape", None) == ():  # NumPy / tensor scalar
         return value.item()
     raise ResultError(
-        f"{where} must be numbers, strings, booleans, None, or dicts/lists of them; "
-        f"got {type(value).__name__}"
+        f"{where} must be numbers, strings, booleans, None, or dicts/lists of them; got {type(value).__name__}"
     )
 
 
-def encode(value: object, where: str = "result") -> dict:
+def encode(value: Any, where: str = "result") -> dict:
     """Turn a snippet's ``result`` into JSON: numbers keep dtype and shape, dicts and lists nest."""
     if isinstance(value, str):
         return {"kind": "text", "value": value}
@@ -76,8 +76,7 @@ def encode(value: object, where: str = "result") -> dict:
         return {"kind": "list", "items": [encode(v, f"{where}[{i}]") for i, v in enumerate(value)]}
     if array is None or array.dtype.kind not in "biuf" and array.dtype.name != "bfloat16":
         raise ResultError(
-            f"{where} must be numbers, arrays, tensors, strings, or dicts/lists of them; "
-            f"got {type(value).__name__}"
+            f"{where} must be numbers, arrays, tensors, strings, or dicts/lists of them; got {type(value).__name__}"
         )
     dtype = array.dtype.name
     return {
@@ -135,12 +134,13 @@ def _snippet_line(tb: traceback.StackSummary, path: str) -> int | None:
 
 def run_one(request: dict) -> dict:
     path = request["path"]
-    source = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
     # The source is also what inspect/AutoGraph/TorchDynamo read back, through linecache.
     linecache.cache[path] = (len(source), None, source.splitlines(True), path)
     module = types.ModuleType("__main__")
     module.__file__ = path
-    module.__builtins__ = builtins
+    vars(module)["__builtins__"] = builtins
     saved = (sys.modules.get("__main__"), list(sys.argv), list(sys.path), os.getcwd())
     sys.modules["__main__"] = module
     sys.argv[:] = [path]
@@ -160,7 +160,7 @@ def run_one(request: dict) -> dict:
     started = time.perf_counter()
     try:
         with warnings.catch_warnings():
-            warnings.filters[:] = INITIAL_FILTERS
+            warnings.filters[:] = INITIAL_FILTERS  # type: ignore[index]  # a list at run time
             # A filter equal to the default action; adding it also forgets which warnings were
             # already shown, so a warning an earlier snippet triggered shows again.
             warnings.filterwarnings("default", category=Warning, append=True)
@@ -184,10 +184,8 @@ def run_one(request: dict) -> dict:
         text += "".join(traceback.format_exception_only(type(exc), exc))
         sys.stderr.write(text)
         error = {
-            "type": type(exc).__name__,
             "message": "".join(traceback.format_exception_only(type(exc), exc)).strip(),
             "line": _snippet_line(tb, path),
-            "traceback": text,
         }
     finally:
         faulthandler.cancel_dump_traceback_later()
@@ -208,7 +206,7 @@ def run_one(request: dict) -> dict:
     return {"ok": error is None, "seconds": seconds, "result": result, "measured": measured, "error": error}
 
 
-def versions(module_name: str) -> dict[str, str]:
+def versions() -> dict[str, str]:
     found = {"python": sys.version.split()[0]}
     for name in ("torch", "tensorflow", "keras", "numpy"):
         module = sys.modules.get(name)
@@ -240,7 +238,7 @@ def main() -> None:
         request = json.loads(line)
         response = run_one(request)
         # Versions after the run: a fresh interpreter imports its framework inside the snippet.
-        response["versions"] = versions(module_name)
+        response["versions"] = versions()
         protocol.write(json.dumps(response) + "\n")
 
 

@@ -37,5 +37,5 @@ def _register_before_report(function, *args, **kwargs):
 
 
 if os.environ.get("SIDEBYSIDE_REPORT"):
-    atexit.register = _register_before_report
+    atexit.register = _register_before_report  # type: ignore[assignment]
     _register(_report)

@@ -19,6 +19,7 @@ from .. import machine
 from ..cache import installed_versions
 from ..compare import DEFAULT_ATOL, DEFAULT_RTOL, Verdict, compare
 from ..data import DataError
+from ..outcome import Outcome
 from ..snippets import FRAMEWORKS, Options, Snippet
 from ..store import key
 from .schema import ROOTS, Entry, names_in
@@ -29,8 +30,12 @@ _HARNESS = hashlib.sha256((Path(__file__).parent / "harness.py").read_bytes()).h
 
 def _key(entry: Entry, framework: str) -> str:
     material = {
-        "format": FORMAT, "harness": _HARNESS, "entry": entry.material(), "framework": framework,
-        "versions": installed_versions(FRAMEWORKS[framework].distributions), "machine": machine.describe(),
+        "format": FORMAT,
+        "harness": _HARNESS,
+        "entry": entry.material(),
+        "framework": framework,
+        "versions": installed_versions(FRAMEWORKS[framework].distributions),
+        "machine": machine.describe(),
     }
     return key(material)
 
@@ -38,7 +43,12 @@ def _key(entry: Entry, framework: str) -> str:
 def _request(entry: Entry, framework: str) -> dict:
     """What the harness needs of an entry on one side."""
     resolve = names_in(entry.code(framework), ROOTS[framework]) if entry.check == "resolves" else []
-    return {"id": entry.id, "codes": entry.expressions(framework), "inputs": entry.material()["inputs"], "resolve": resolve}
+    return {
+        "id": entry.id,
+        "codes": entry.expressions(framework),
+        "inputs": entry.material()["inputs"],
+        "resolve": resolve,
+    }
 
 
 def _batch(framework: str, todo: list[Entry], folder: Path) -> Snippet:
@@ -46,8 +56,7 @@ def _batch(framework: str, todo: list[Entry], folder: Path) -> Snippet:
     requests = folder / f"api_map_{framework}.json"
     requests.write_text(json.dumps([_request(entry, framework) for entry in todo]), encoding="utf-8")
     source = (
-        "from sidebyside.apimap.harness import check_file\n"
-        f"measured = check_file({framework!r}, {str(requests)!r})\n"
+        f"from sidebyside.apimap.harness import check_file\nmeasured = check_file({framework!r}, {str(requests)!r})\n"
     )
     path = folder / f"api_map_{framework}.py"
     path.write_text(source, encoding="utf-8")
@@ -73,7 +82,7 @@ def values(entries: list[Entry], engine) -> dict[tuple[str, str], dict]:
             stats.map_entries[entry.id] = stats.map_entries.get(entry.id, False) or entry.id in ran
     if not missing:
         return found
-    outcomes = {}
+    outcomes: dict[str, Outcome] = {}
     with tempfile.TemporaryDirectory(prefix="apimap-") as folder:
         batches = [_batch(framework, todo, Path(folder)) for framework, todo in missing.items()]
         engine.runner().run_all(batches, lambda snippet, outcome: outcomes.__setitem__(snippet.framework.key, outcome))
@@ -81,7 +90,9 @@ def values(entries: list[Entry], engine) -> dict[tuple[str, str], dict]:
         outcome = outcomes[framework]
         if not outcome.ok or not isinstance(outcome.measured, dict):
             detail = outcome.error.message if outcome.error else "no answer"
-            raise DataError(todo[0].path, todo[0].line, f"the {framework} checks did not run: {detail}\n{outcome.output[-2000:]}")
+            raise DataError(
+                todo[0].path, todo[0].line, f"the {framework} checks did not run: {detail}\n{outcome.output[-2000:]}"
+            )
         for entry in todo:
             answer = outcome.measured[entry.id]
             if "error" in answer:
@@ -152,12 +163,21 @@ def check(entry: Entry, found: dict[tuple[str, str], dict]) -> Checked:
     written = verdict("0")
     matched = verdict("1") if entry.match else None
     if entry.check == "same" and not written.same:
-        raise DataError(entry.path, entry.line, f"entry {entry.id!r}: the two sides differ: {written.problem}; {shown('0')}")
+        raise DataError(
+            entry.path, entry.line, f"entry {entry.id!r}: the two sides differ: {written.problem}; {shown('0')}"
+        )
     if entry.check == "differs":
         if written.same:
-            raise DataError(entry.path, entry.line, f"entry {entry.id!r} says check: differs, but both computed the same numbers: {shown('0')}")
+            raise DataError(
+                entry.path,
+                entry.line,
+                f"entry {entry.id!r} says check: differs, but both computed the same numbers: {shown('0')}",
+            )
+        assert matched is not None  # check: differs needs a match (schema)
         if not matched.same:
-            raise DataError(entry.path, entry.line, f"entry {entry.id!r}: the match pair differs: {matched.problem}; {shown('1')}")
+            raise DataError(
+                entry.path, entry.line, f"entry {entry.id!r}: the match pair differs: {matched.problem}; {shown('1')}"
+            )
     return Checked(entry, written, matched, versions)
 
 
@@ -176,4 +196,3 @@ def difference(a: dict, b: dict) -> str:
         return f"shapes {shapes(a)} and {shapes(b)}"
     largest = max((abs(p - q) for p, q in zip(numbers(a), numbers(b))), default=0.0)
     return f"largest difference {largest:.3g}"
-

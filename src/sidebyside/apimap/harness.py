@@ -36,7 +36,7 @@ class Side:
 
     roots: dict[str, str]  # a name the code may use -> the module it is
     tensor: Callable[[np.ndarray], object]  # a NumPy input as the framework's tensor
-    seed: Callable[[], None]
+    seed: Callable[[], object]
     restore: Callable[[], None]  # global state an entry may have changed, put back
     to_numpy: Callable[[object], object]
 

@@ -27,7 +27,7 @@ def mention_index(docs_dir: Path) -> dict[str, tuple[str, str]]:
             for name in entry.names:
                 if not _CALLABLE.fullmatch(name) or name.split(".")[0] not in ("torch", "tf", "keras"):
                     continue
-                spellings = [name] + [short + name[len(full):] for full, short in _ALIASES if name.startswith(full)]
+                spellings = [name] + [short + name[len(full) :] for full, short in _ALIASES if name.startswith(full)]
                 for spelling in spellings:
                     mentions.setdefault(spelling, (page_of(path), entry.id))
     return mentions
@@ -60,7 +60,7 @@ def link_mentions(page_html: str, page: str, mentions: dict[str, tuple[str, str]
         return f'<a class="sbs-api-link" href="{target}" title="API map: {name}">{match.group(0)}</a>'
 
     for protected in _PROTECTED.finditer(page_html):
-        parts.append(_INLINE_CODE.sub(link, page_html[last:protected.start()]))
+        parts.append(_INLINE_CODE.sub(link, page_html[last : protected.start()]))
         parts.append(protected.group(0))
         last = protected.end()
     parts.append(_INLINE_CODE.sub(link, page_html[last:]))

@@ -58,6 +58,7 @@ def _checked_line(item: Checked, found: dict[tuple[str, str], dict] | None) -> s
     )
     on = f" on {inputs}" if inputs else ""
     a, b = found[(e.id, "pytorch")]["values"]["0"], found[(e.id, "tensorflow")]["values"]["0"]
+    assert item.written is not None  # checked: check() compared them
     if e.check == "same":
         da, db = dtypes(a), dtypes(b)
         kinds = f"both {da}" if da == db else f"{da} from PyTorch, {db} from TensorFlow"
@@ -65,7 +66,12 @@ def _checked_line(item: Checked, found: dict[tuple[str, str], dict] | None) -> s
             f"- **Checked:** same numbers{on}: {item.written.compared} compared, largest "
             f"difference {item.written.max_abs:.3g}; {kinds}."
         )
-    first, second = ("first row's expressions", "second row's") if "\n" not in e.pytorch + e.tensorflow else ("first pair of blocks", "matching pair's")
+    first, second = (
+        ("first row's expressions", "second row's")
+        if "\n" not in e.pytorch + e.tensorflow
+        else ("first pair of blocks", "matching pair's")
+    )
+    assert item.matched is not None  # check: differs has a match
     return (
         f"- **Checked:**{on + ',' if on else ''} the {first} differ ({difference(a, b)}); the {second} agree "
         f"({item.matched.compared} compared, largest difference {item.matched.max_abs:.3g})."
@@ -89,9 +95,12 @@ def markdown(checked: list[Checked], found: dict[tuple[str, str], dict] | None) 
             for name, fw in zip(e.names, FRAMEWORKS)
         )
         lines = [
-            '<div class="sbs-api-entry" markdown>', "",
-            f"## {pt_name} and {tf_name}: {e.concept} {{#api-{e.id}}}", "",
-            *_code_rows(e), "",
+            '<div class="sbs-api-entry" markdown>',
+            "",
+            f"## {pt_name} and {tf_name}: {e.concept} {{#api-{e.id}}}",
+            "",
+            *_code_rows(e),
+            "",
         ]
         if e.missing:
             other = FRAMEWORKS["tensorflow" if e.missing == "pytorch" else "pytorch"].label
@@ -142,8 +151,14 @@ def index() -> str:
             )
             items.append(f"- [{entry.concept}]({href(page_of(path), f'api-{entry.id}', MAP_PAGE)}): {names}")
         parts += [
-            f"### [{title}]({target})", "",
-            '<div class="sbs-api-index" markdown>', "", *items, "", "</div>", "",
+            f"### [{title}]({target})",
+            "",
+            '<div class="sbs-api-index" markdown>',
+            "",
+            *items,
+            "",
+            "</div>",
+            "",
         ]
     return "\n".join(parts)
 
@@ -182,7 +197,9 @@ def api_map(category: str) -> str:
     entries = load(path)
     if not engine.execute:  # the entries as written, so that a writer sees them; nothing checked
         unchecked = [Checked(entry, None, None, {}) for entry in entries]
-        return f"*Preview build: these {len(entries)} entries are checked when the site is built.*\n\n" + markdown(unchecked, None)
+        return f"*Preview build: these {len(entries)} entries are checked when the site is built.*\n\n" + markdown(
+            unchecked, None
+        )
     found = values(entries, engine)
     checked = [check(entry, found) for entry in entries]
     versions = checked[0].versions

@@ -80,8 +80,11 @@ class Entry:
     def material(self) -> dict:
         return {
             "inputs": {name: [kind, list(shape)] for name, (kind, shape) in self.inputs.items()},
-            "pytorch": self.pytorch, "tensorflow": self.tensorflow, "match": self.match,
-            "check": self.check, "id": self.id,
+            "pytorch": self.pytorch,
+            "tensorflow": self.tensorflow,
+            "match": self.match,
+            "check": self.check,
+            "id": self.id,
         }
 
 
@@ -100,7 +103,7 @@ def _shape(located: Located, what: str) -> tuple[int, ...]:
 
 def _start(located: Located) -> int:
     """The file line of a code value's first line (a block starts under its key)."""
-    return located.line + (1 if located.node.style in ("|", ">") else 0)
+    return located.line + (1 if getattr(located.node, "style", None) in ("|", ">") else 0)
 
 
 def _read_code(located: Located, what: str, check: str) -> str:
@@ -118,7 +121,8 @@ def _read_code(located: Located, what: str, check: str) -> str:
         raise DataError(located.path, first + (error.lineno or 1) - 1, f"{what}: {error.msg}") from None
     if check != "resolves" and not isinstance(tree.body[-1], ast.Expr):
         raise DataError(
-            located.path, first + tree.body[-1].lineno - 1,
+            located.path,
+            first + tree.body[-1].lineno - 1,
             f"{what}: the last line must be an expression: its value is what the check compares",
         )
     return code
@@ -172,7 +176,10 @@ def _entry(located: Located, index: int) -> Entry:
             raise fields["match"].error(f"{what}: match belongs to check: differs (the code that does agree)")
         parts = fields["match"].mapping(f"{what}: match")
         require_keys(fields["match"], parts, tuple(FRAMEWORKS), f"{what}: match")
-        match = tuple(_read_code(parts[fw], f"{what}: match: {fw}", check) for fw in FRAMEWORKS)
+        match = (
+            _read_code(parts["pytorch"], f"{what}: match: pytorch", check),
+            _read_code(parts["tensorflow"], f"{what}: match: tensorflow", check),
+        )
     if check == "differs" and match is None:
         raise fields["check"].error(f"{what}: check: differs needs a match (the code that does agree)")
     if check == "resolves":
@@ -186,7 +193,9 @@ def _entry(located: Located, index: int) -> Entry:
         labels = {fw: parts[fw].text(f"{what}: names: {fw}") for fw in FRAMEWORKS}
     for fw, label in labels.items():
         if not label:
-            raise fields[fw].error(f"{what}: {fw} is a block: give names: {{pytorch: ..., tensorflow: ...}} for the heading")
+            raise fields[fw].error(
+                f"{what}: {fw} is a block: give names: {{pytorch: ..., tensorflow: ...}} for the heading"
+            )
     missing = None
     if "missing" in fields:
         missing = fields["missing"].text(f"{what}: missing")
@@ -242,7 +251,8 @@ def load(path: Path | str) -> list[Entry]:
 
 
 def _load(path: Path) -> list[Entry]:
-    entries, seen = [], {}
+    entries: list[Entry] = []
+    seen: dict[str, int] = {}
     for index, located in enumerate(load_yaml(path, "entries").items("the top level")):
         entry = _entry(located, index)
         if entry.id in seen:
