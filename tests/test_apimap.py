@@ -17,6 +17,7 @@ from sidebyside import links
 from sidebyside.apimap import check as checking
 from sidebyside.apimap import mentions, schema
 from sidebyside.apimap.render import markdown
+from sidebyside.compare import Verdict
 from sidebyside.data import DataError
 from sidebyside.store import Store
 
@@ -125,6 +126,13 @@ def test_a_bad_entry_names_the_file_and_the_line(tmp_path, old, new, line, words
     assert f"{path}:{line}:" in str(caught.value) and words in str(caught.value)
 
 
+def verdict(item: checking.Checked, matched: bool = False) -> Verdict:
+    """The verdict of the code as written (or of the match pair), which a compared entry has."""
+    found = item.matched if matched else item.written
+    assert found is not None, item.entry.id
+    return found
+
+
 def checked(path: Path, engine) -> list[checking.Checked]:
     entries = schema.load(path)
     found = checking.values(entries, engine)
@@ -134,14 +142,14 @@ def checked(path: Path, engine) -> list[checking.Checked]:
 def test_both_sides_run_and_only_a_changed_entry_runs_again(tmp_path, engine):
     path = write(tmp_path, GOOD)
     first = checked(path, engine)
-    assert [c.written.same for c in first] == [True, False]  # std: n - 1 against n, shown
-    assert first[1].matched.same and first[0].written.compared == 3
+    assert [verdict(c).same for c in first] == [True, False]  # std: n - 1 against n, shown
+    assert verdict(first[1], matched=True).same and verdict(first[0]).compared == 3
     assert [sorted(call) for call in engine.calls] == [["pytorch", "tensorflow"]]
     checked(path, engine)  # warm: nothing runs
     assert len(engine.calls) == 1
     path.write_text(GOOD.replace("dim=1", "dim=0").replace("axis=1", "axis=0"), encoding="utf-8")
     again = checked(path, engine)
-    assert again[0].written.compared == 4 and len(engine.calls) == 2
+    assert verdict(again[0]).compared == 4 and len(engine.calls) == 2
     # The second batch held only the edited entry: the std entry came from the cache.
     assert engine.calls[1] == {"pytorch": ["sum-axis"], "tensorflow": ["sum-axis"]}
 
@@ -199,7 +207,7 @@ def test_blocks_run_as_statements_and_resolves_checks_names_without_running(tmp_
     (NCCL does not exist on this machine: running it would raise), only its names are looked up."""
     path = write(tmp_path, BLOCKS)
     rnn, group = checked(path, engine)
-    assert rnn.written.same and rnn.written.compared == 4  # (batch 2, units 2)
+    assert verdict(rnn).same and verdict(rnn).compared == 4  # (batch 2, units 2)
     assert group.written is None
     found = checking.values(schema.load(path), engine)
     page = markdown([rnn, group], found)

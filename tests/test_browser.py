@@ -540,17 +540,17 @@ STYLES_OF_NOTEBOOK = """() => {
 @pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])
 def test_a_notebook_looks_the_same_with_only_the_css_rules_its_page_keeps(site, new_page, framework):
     """The notebook pages keep only the CSS rules of JupyterLab's stylesheet that can match their
-    elements (notebooks.lean_styles): every element of the notebook, rendered by mkdocs-jupyter
+    elements (postprocess.lean_styles): every element of the notebook, rendered by mkdocs-jupyter
     as the build renders it, has the same computed style with the whole stylesheet and with the
     rules kept, in a tenth of the bytes or less."""
     from mkdocs_jupyter.nbconvert2 import nb2html
 
-    from sidebyside import notebooks
+    import sidebyside.postprocess as postprocess
 
     name = f"graphs-{framework}"
     whole = nb2html(str(site.directory / "notebooks" / name / f"{name}.ipynb"))
-    lean = notebooks.lean_styles(whole)
-    css = lambda html: sum(len(m.group(2)) for m in notebooks._STYLE.finditer(html))  # noqa: E731
+    lean = postprocess.lean_styles(whole)
+    css = lambda html: sum(len(m.group(2)) for m in postprocess._STYLE.finditer(html))  # noqa: E731
     assert css(lean) * 10 < css(whole), (css(lean), css(whole))
     context, page = new_page(WIDE, "light")
     shown = {}

@@ -67,14 +67,14 @@ def test_cold_build_runs_and_warm_build_runs_nothing(project, runner):
     cold = engine_for(project, runner)
     cold.collect()
     assert (cold.stats.run, cold.stats.cached, cold.stats.failed) == (2, 0, 0)
-    html = cold.render("demo/add")
+    html = cold.render("demo/add").markdown
     assert "sum: [1.5, 2.25]" in html
 
     warm = Engine(Settings.for_project(project))  # its own runner: it must never need one
     warm.collect()
     assert (warm.stats.run, warm.stats.cached, warm.stats.failed) == (0, 2, 0)
-    assert warm._runner is None, "a warm build started a worker"
-    assert warm.render("demo/add") == html
+    assert not warm.results.started, "a warm build started a worker"
+    assert warm.render("demo/add").markdown == html
 
 
 def test_changed_snippet_runs_again_alone(project, runner):
@@ -84,7 +84,7 @@ def test_changed_snippet_runs_again_alone(project, runner):
     path.write_text(path.read_text().replace('"sum:"', '"total:"'))
     engine.collect()  # the files changed: a new collection, like a rebuild under mkdocs serve
     assert (engine.stats.run, engine.stats.cached) == (1, 1)
-    assert "total: [1.5, 2.25]" in engine.render("demo/add")
+    assert "total: [1.5, 2.25]" in engine.render("demo/add").markdown
 
 
 def test_declared_data_file_is_part_of_the_key(project, runner):
@@ -97,12 +97,12 @@ def test_declared_data_file_is_part_of_the_key(project, runner):
     add_pair(project, "demo/reads", reader, reader)
     engine = engine_for(project, runner)
     engine.collect()
-    assert "read 3" in engine.render("demo/reads")
+    assert "read 3" in engine.render("demo/reads").markdown
     write(project, "snippets/demo/data.txt", "4\n")
     again = engine_for(project, runner)
     again.collect()
     assert again.stats.run == 2, "changing a declared data file did not invalidate its snippets"
-    assert "read 4" in again.render("demo/reads")
+    assert "read 4" in again.render("demo/reads").markdown
 
 
 def test_corrupt_cache_entry_is_a_miss(project, runner):
@@ -294,7 +294,7 @@ def test_an_alone_snippet_runs_with_nothing_else_running(project, runner):
     add_pair(project, "demo/timing", timed.format(options="alone"), timed.format(options="alone fresh"))
     collected = engine_for(project, runner).collect()
     spans = {
-        path: outcome.result["data"]
+        path: outcome.result["data"] if outcome.result else []
         for path, outcome in collected.outcomes.items()
         if path.startswith("snippets/demo/") and ("busy" in path or "timing" in path)
     }
@@ -366,7 +366,7 @@ def test_different_numbers_fail_and_a_stated_tolerance_accepts_them(project, run
     engine = engine_for(project, runner)
     message = failure_of(engine, "demo/differ")
     assert "different numbers" in message and "element 1 differs" in message
-    assert "Same numbers" in engine.render("demo/differ", rtol=1e-3)
+    assert "Same numbers" in engine.render("demo/differ", rtol=1e-3).markdown
 
 
 def test_result_on_one_side_only_fails(project, runner):
@@ -383,7 +383,7 @@ def test_measured_figures_are_kept_per_side_and_never_compared(project, runner):
         "result = 1.0\nmeasured = {'rows': [{'ms': 7.25, 'bytes': None}]}\n",
     )
     engine = engine_for(project, runner)
-    assert "Same numbers" in engine.render("demo/measured")  # 0.5 vs 7.25 is no mismatch
+    assert "Same numbers" in engine.render("demo/measured").markdown  # 0.5 vs 7.25 is no mismatch
     assert engine.measured("demo/measured") == {
         "pytorch": {"rows": [{"ms": 0.5, "bytes": 10}]},
         "tensorflow": {"rows": [{"ms": 7.25, "bytes": None}]},
@@ -515,9 +515,9 @@ def test_pair_names_are_checked():
 def test_preview_runs_nothing_and_says_so(project, monkeypatch):
     monkeypatch.setenv("SNIPPETS_EXECUTE", "0")
     engine = Engine(Settings.for_project(project))
-    html = engine.render("demo/add")
+    html = engine.render("demo/add").markdown
     assert "Preview: not executed" in html
-    assert engine._runner is None and (engine.stats.run, engine.stats.cached) == (0, 0)
+    assert not engine.results.started and (engine.stats.run, engine.stats.cached) == (0, 0)
 
 
 # --------------------------------------------------------------------------- mkdocs builds

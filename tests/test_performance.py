@@ -8,7 +8,9 @@ import re
 import pytest
 from conftest import ROOT, page_html
 
-from sidebyside import performance
+import sidebyside.charts as charts
+import sidebyside.performance as performance
+from sidebyside.postprocess import lean_svg
 from sidebyside.scan import scan_references
 from sidebyside.snippets import load_pair
 
@@ -50,19 +52,19 @@ ROWS = [
 
 
 def test_the_finding_names_each_framework_s_best_and_their_ratio():
-    sentence = performance._finding(ROWS, "samples/s")
+    sentence = performance.finding_text(ROWS, "samples/s")
     assert sentence == (
         "PyTorch's best is `torch.compile` at 3,000 samples/s; TensorFlow's best is `tf.function` at "
         "1,500 samples/s: PyTorch is 2.0× ahead."
     )
     latency = [dict(row, metric="ms/batch") for row in ROWS]
-    assert "TensorFlow's best is `tf.function` at 1.5e+03" not in performance._finding(latency, "ms/batch")
-    assert performance._finding(latency, "ms/batch").startswith("PyTorch's best is `eager` at 1,000")
+    assert "TensorFlow's best is `tf.function` at 1.5e+03" not in performance.finding_text(latency, "ms/batch")
+    assert performance.finding_text(latency, "ms/batch").startswith("PyTorch's best is `eager` at 1,000")
 
 
 def test_a_chart_is_an_svg_in_the_page_s_colours_with_its_finding_as_title():
-    first = performance._figure_html(ROWS, "samples/s", "MLP throughput", "demo", "The finding.")
-    again = performance._figure_html(ROWS, "samples/s", "MLP throughput", "demo", "The finding.")
+    first = charts._figure_html(ROWS, "samples/s", "MLP throughput", "demo", "The finding.")
+    again = charts._figure_html(ROWS, "samples/s", "MLP throughput", "demo", "The finding.")
     assert first == again, "the same data draws the same SVG: no dates, no random ids"
     svg = first[first.index("<svg") : first.index("</svg>")]
     assert 'role="img" aria-labelledby="chart-demo"' in svg
@@ -87,7 +89,7 @@ def test_a_lean_chart_keeps_every_shape_and_every_group_that_draws_or_is_referre
         '  <g id="empty"/><g clip-path="url(#p1)"><path d="M 1 1"/></g>\n </g>\n'
         ' <defs><g id="m1"><path d="M 0 0"/></g><clipPath id="p1"><rect/></clipPath></defs>\n</svg>'
     )
-    assert performance._lean_svg(raw) == (
+    assert lean_svg(raw) == (
         '<svg><path d="M 0 1\nL 2 3" style="fill: none"/><use xlink:href="#m1" x="1"/>'
         '<g transform="translate(1 2)"><text x="0">PyTorch eager</text></g>'
         '<g clip-path="url(#p1)"><path d="M 1 1"/></g>'
@@ -130,6 +132,7 @@ def test_each_timing_pair_reports_its_method_fields(built_site, name):
         outcome = store.outcome(key_for(snippet))
         assert outcome is not None and outcome.ok, snippet.relpath
         measured = outcome.measured
+        assert isinstance(measured, dict), snippet.relpath
         timed = any(row["q1"] is not None for row in measured["rows"])
         # A timing reports its warm-up and repetitions; one figure per process, its steps.
         fields = {"threads", "rows"} | ({"repeats", "calls", "warmup"} if timed else {"steps"})
@@ -142,15 +145,15 @@ def test_each_timing_pair_reports_its_method_fields(built_site, name):
 
 def test_a_memory_finding_says_which_takes_more_and_a_one_model_chart_labels_only_batches():
     memory = [dict(row, metric="MiB", q1=None, q3=None, spread=False) for row in ROWS]
-    assert performance._finding(memory, "MiB") == (
+    assert performance.finding_text(memory, "MiB") == (
         "PyTorch's smallest is `eager` at 1,000 MiB; TensorFlow's smallest is `tf.function` at "
         "1,500 MiB: TensorFlow's takes 1.5× as much."
     )
     row = dict(ROWS[0])
-    assert performance._label(row, with_model=False, with_batch=True) == "PyTorch eager · batch 64"
-    assert performance._label(row, with_model=True, with_batch=False) == "PyTorch eager · MLP"
-    assert performance._label(row, with_model=False, with_batch=False) == "PyTorch eager"
-    svg = performance._figure_html(memory, "MiB", "Memory", "mem", "The finding.")
+    assert performance.row_label(row, with_model=False, with_batch=True) == "PyTorch eager · batch 64"
+    assert performance.row_label(row, with_model=True, with_batch=False) == "PyTorch eager · MLP"
+    assert performance.row_label(row, with_model=False, with_batch=False) == "PyTorch eager"
+    svg = charts._figure_html(memory, "MiB", "Memory", "mem", "The finding.")
     assert "MiB (lower is better)" in svg
 
 
@@ -163,7 +166,9 @@ def test_the_page_says_how_long_its_scripts_ran_in_this_build(built_site):
     store = Store(default_dir(ROOT))
     names = dict.fromkeys(r.name for r in scan_references(ROOT / "docs") if r.page == "performance/index.md")
     snippets = [s for name in names for s in load_pair(ROOT, name).snippets]
-    seconds = round(sum(store.outcome(key_for(s)).seconds for s in snippets))
+    outcomes = [store.outcome(key_for(s)) for s in snippets]
+    seconds = round(sum(outcome.seconds for outcome in outcomes if outcome))
+    assert all(outcomes), "the build left a script of the page without a result"
     said = re.search(
         r"this page's (\d+) scripts one at a time, alone: together they took "
         r"<span data-sbs-varies>(?:(\d+) min )?(\d+) s</span>",

@@ -194,7 +194,7 @@ def test_no_page_shows_a_cpp_log_line(built_site):
 def test_lean_code_drops_only_the_spans_that_change_nothing_shown():
     """Names, spaces, punctuation and operators lose their Pygments span (the site draws them
     in the code's colour); every other token keeps its span, and the code's text is the same."""
-    from sidebyside.mkdocs_plugin import lean_code
+    from sidebyside.postprocess import lean_code
 
     code = (
         '<pre><span></span><code><span class="n">rng</span><span class="w"> </span>'
@@ -215,7 +215,7 @@ def test_markdown_tables_are_built_inside_materials_scroll_wrapper():
     """A Markdown table is written inside the two <div>s Material's bundle would wrap it in on
     load (so that the bundle need not move it); a table holding a table is left to Material, and
     a table with a class, which Material does not wrap, is left alone."""
-    from sidebyside.mkdocs_plugin import wrapped_tables
+    from sidebyside.postprocess import wrapped_tables
 
     table = "<table>\n<thead>\n<tr><th>a</th></tr>\n</thead>\n<tbody><tr><td>1</td></tr></tbody>\n</table>"
     assert wrapped_tables(f"<p>x</p>\n{table}\n<h2>y</h2>\n{table}") == (

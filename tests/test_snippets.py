@@ -190,9 +190,14 @@ def _verdict_shown(a: dict, b: dict) -> tuple[int, str]:
     return verdict.compared, f"{verdict.max_abs:.3g}"
 
 
-def _varies(path: Path) -> bool:
+def _snippet(path: Path) -> Snippet:
     named = pair_name_of(ROOT, path)
-    return bool(named) and load_snippet(ROOT, named[0], FRAMEWORKS[named[1]]).options.varies
+    assert named, f"{path}: a snippet's name ends in _pytorch.py or _tensorflow.py"
+    return load_snippet(ROOT, named[0], FRAMEWORKS[named[1]])
+
+
+def _varies(path: Path) -> bool:
+    return _snippet(path).options.varies
 
 
 READER_RUNS = [pytest.param(path, marks=[pytest.mark.timing] if _varies(path) else []) for path in SNIPPETS]
@@ -204,8 +209,7 @@ def test_every_timing_script_is_run_by_the_build_in_a_fresh_interpreter():
     timing = [path for path in SNIPPETS if _varies(path)]
     assert timing
     for path in timing:
-        named = pair_name_of(ROOT, path)
-        assert load_snippet(ROOT, named[0], FRAMEWORKS[named[1]]).options.fresh, f"{path}: varies but not fresh"
+        assert _snippet(path).options.fresh, f"{path}: varies but not fresh"
 
 
 @pytest.mark.parametrize("path", READER_RUNS, ids=_id)
@@ -232,14 +236,16 @@ def test_snippet_run_alone_prints_what_the_page_shows(path: Path, built_site, re
             f"(the first left {runs.left[:5]})"
         )
     store = Store(cache_mod.default_dir(ROOT))
-    built = {s.framework.key: store.outcome(cache_mod.key_for(s)) for s in pair.snippets}
-    assert all(built.values()), f"{snippet.pair}: the build left no result"
+    stored = [store.outcome(cache_mod.key_for(s)) for s in pair.snippets]
+    built = {s.framework.key: outcome for s, outcome in zip(pair.snippets, stored) if outcome is not None}
+    assert len(built) == 2, f"{snippet.pair}: the build left no result"
     assert runs.first.measured == built[snippet.framework.key].measured
-    if built[snippet.framework.key].result is not None:
+    results = {key: outcome.result for key, outcome in built.items() if outcome.result is not None}
+    if snippet.framework.key in results:
         assert runs.first.result is not None, f"{snippet.relpath}: run alone it binds no `result`"
-        again = {key: outcome.result for key, outcome in built.items()}
-        again[snippet.framework.key] = runs.first.result
-        assert _verdict_shown(*again.values()) == _verdict_shown(*(o.result for o in built.values())), (
+        assert len(results) == 2, f"{snippet.pair}: `result` on one side only"
+        again = {**results, snippet.framework.key: runs.first.result}
+        assert _verdict_shown(*again.values()) == _verdict_shown(*results.values()), (
             f"{snippet.relpath}: run alone it computes numbers that change the verdict on docs/{pages[0]}"
         )
 
@@ -271,7 +277,7 @@ def test_every_snippet_has_its_twin():
 def test_every_pair_is_named_by_a_page_and_every_reference_resolves():
     references = scan_references(ROOT / "docs")
     named = {ref.name for ref in references}
-    pairs = {pair_name_of(ROOT, p)[0] for p in SNIPPETS if pair_name_of(ROOT, p)}
+    pairs = {found[0] for p in SNIPPETS if (found := pair_name_of(ROOT, p))}
     assert not pairs - named, f"pairs no page names: {sorted(pairs - named)}"
     missing = [f"docs/{r.page}:{r.line} names {r.name!r}" for r in references if r.name not in pairs]
     assert not missing, "references to pairs that do not exist:\n" + "\n".join(missing)

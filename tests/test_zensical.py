@@ -53,7 +53,7 @@ def test_after_a_zensical_build_the_notebooks_are_files_to_download(built_site, 
     files next to its pages, the same notebooks the MkDocs build serves."""
     import nbformat
 
-    from sidebyside import notebooks
+    import sidebyside.notebooks as notebooks
 
     out = tmp_path / "site" / "notebooks"
     written = subprocess.run(

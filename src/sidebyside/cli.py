@@ -16,19 +16,19 @@ import logging
 import sys
 from pathlib import Path
 
-from .engine import Engine, PairFailure, describe
+from .engine import Engine, PairFailure, verdict
 from .scan import scan_references
 from .settings import Settings
 from .snippets import SnippetError, load_pair
 
 
-def _run(engine: Engine, name: str, fresh_cache: bool) -> int:
+def _run_pair(engine: Engine, name: str, fresh_cache: bool) -> int:
     try:
         pair = load_pair(engine.root, name)
     except SnippetError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    found, unreadable = engine.results(list(pair.snippets), refresh=fresh_cache)
+    found, unreadable = engine.results.get(list(pair.snippets), refresh=fresh_cache)
     for problem in unreadable.values():
         print(f"FAILED: {problem}", file=sys.stderr)
     failed = bool(unreadable)
@@ -40,17 +40,17 @@ def _run(engine: Engine, name: str, fresh_cache: bool) -> int:
         print(outcome.output.rstrip() or "(no output)")
         if not outcome.ok:
             failed = True
-            print(f"FAILED: {describe(snippet, outcome)}", file=sys.stderr)
+            print(f"FAILED: {outcome.failure()}", file=sys.stderr)
     print(engine.stats.line())
     if failed:
         return 1
     try:
-        verdict = engine.verdict(pair, {s.framework.key: found[s.relpath] for s in pair.snippets}, None, None)
+        checked = verdict(pair, {s.framework.key: found[s.relpath] for s in pair.snippets}, None, None)
     except PairFailure as failure:
         print(f"FAILED: {failure}", file=sys.stderr)
         return 1
-    if verdict is not None:
-        print(f"== same numbers: {verdict.compared} compared, largest difference {verdict.max_abs:.3g}")
+    if checked is not None:
+        print(f"== same numbers: {checked.compared} compared, largest difference {checked.max_abs:.3g}")
     return 0
 
 
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = Engine(Settings.for_project(args.root))
     try:
         if args.command == "run":
-            return _run(engine, args.pair, args.fresh_cache)
+            return _run_pair(engine, args.pair, args.fresh_cache)
         if args.command == "api-map":
             return _api_map(engine, args.files)
         if args.command == "notebooks":

@@ -69,7 +69,7 @@ class Criterion:
 # -- Loading ----------------------------------------------------------------------------------
 
 
-def _side(located: Located, what: str) -> Side:
+def _load_side(located: Located, what: str) -> Side:
     fields = located.mapping(what)
     require_keys(located, fields, _SIDE_FIELDS, what)
     offers = fields["offers"].text(f"{what}: offers")
@@ -98,8 +98,8 @@ def _criterion(entry: Located, index: int) -> Criterion:
         id=ident,
         criterion=fields["criterion"].text(f"{what}: criterion"),
         question=fields["question"].text(f"{what}: question"),
-        pytorch=_side(fields["pytorch"], f"{what}: pytorch"),
-        tensorflow=_side(fields["tensorflow"], f"{what}: tensorflow"),
+        pytorch=_load_side(fields["pytorch"], f"{what}: pytorch"),
+        tensorflow=_load_side(fields["tensorflow"], f"{what}: tensorflow"),
         verdict=verdict,
         why=why,
         line=entry.line,
@@ -163,13 +163,13 @@ def inline_html(text: str) -> str:
     return re.sub(r"^<p>(.*)</p>$", r"\1", rendered, flags=re.S)
 
 
-def _cell(text: str) -> str:
+def _table_cell(text: str) -> str:
     """Text safe in a Markdown table cell: one line, pipes escaped."""
     return " ".join(text.split()).replace("|", r"\|")
 
 
 def _link(item: Evidence) -> str:
-    label = _cell(item.label).replace("[", r"\[").replace("]", r"\]")
+    label = _table_cell(item.label).replace("[", r"\[").replace("]", r"\]")
     suffix = f" (read {item.read})" if item.read else ""
     return f"[{label}]({item.href(PAGE)}){suffix}"
 
@@ -234,9 +234,9 @@ def table_markdown(criteria: list[Criterion]) -> str:
             for framework, label in FRAMEWORK_LABELS.items()
         )
         rows.append(
-            f'| **{_cell(c.criterion)}**<br><span class="sbs-question">{_cell(c.question)}</span> '
-            f"| {_cell(c.pytorch.offers)} | {_cell(c.tensorflow.offers)} "
-            f"| {_verdict_badge(c.verdict)}<br>{_cell(c.why)} | {evidence} |"
+            f'| **{_table_cell(c.criterion)}**<br><span class="sbs-question">{_table_cell(c.question)}</span> '
+            f"| {_table_cell(c.pytorch.offers)} | {_table_cell(c.tensorflow.offers)} "
+            f"| {_verdict_badge(c.verdict)}<br>{_table_cell(c.why)} | {evidence} |"
         )
     return "\n".join(rows)
 

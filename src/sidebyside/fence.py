@@ -24,7 +24,7 @@ from markdown_exec import validator as _markdown_exec_validator
 from markupsafe import Markup
 from pymdownx.superfences import SuperFencesException
 
-from .engine import PairFailure, get_engine
+from .engine import PairFailure, Rendered, get_engine
 from .render import anchor, wrap
 
 __all__ = ["formatter", "validator"]
@@ -37,15 +37,8 @@ class FenceFailure(PairFailure, SuperFencesException):
     the exception is a SuperFencesException: a failing pair must stop the build instead."""
 
 
-def _render(name: str, **tolerances: float) -> str:
-    try:
-        return get_engine().render(name, **tolerances)
-    except PairFailure as failure:
-        raise FenceFailure(str(failure)) from None
-
-
-def _run(code: str, **extra: Any) -> str:
-    name = code.strip()
+def _options(name: str, extra: dict[str, Any]) -> dict[str, float]:
+    """The fence's tolerances; FenceFailure for an unknown option or a value that is no number."""
     for ignored in ("returncode", "session", "id"):
         extra.pop(ignored, None)
     unknown = sorted(set(extra) - _OPTIONS)
@@ -57,17 +50,24 @@ def _run(code: str, **extra: Any) -> str:
             tolerances[option] = float(extra[option])
         except ValueError:
             raise FenceFailure(f"pair {name!r}: {option}={extra[option]!r} is not a number") from None
-    return _render(name, **tolerances)
+    return tolerances
 
 
 def _format_pair(**kwargs: Any) -> str:
     name = kwargs["code"].strip()
     # Ids inside the pair (tabs) get the pair's anchor as prefix: unique on the page, stable.
     kwargs["id_prefix"] = anchor(name) + "-"
-    inner = base_format(language="pair", run=_run, **kwargs)
-    pair = get_engine().collect().pairs.get(name)  # rendered above: a pair that failed raised
-    varies = pair is not None and any(s.options.varies for s in pair.snippets)
-    return Markup(wrap(name, inner, varies))
+    shown: list[Rendered] = []
+
+    def run(code: str, **extra: Any) -> str:
+        try:
+            shown.append(get_engine().render(code.strip(), **_options(code.strip(), extra)))
+        except PairFailure as failure:
+            raise FenceFailure(str(failure)) from None
+        return shown[-1].markdown
+
+    inner = base_format(language="pair", run=run, **kwargs)
+    return Markup(wrap(name, inner, bool(shown) and shown[-1].varies))
 
 
 formatters["pair"] = _format_pair

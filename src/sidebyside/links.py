@@ -17,8 +17,8 @@ from pathlib import Path
 import markdown
 from markdown.extensions.toc import slugify
 
+from .blocks import fences, prose_lines
 from .render import anchor as pair_anchor
-from .scan import FENCE as PAIR_FENCE
 
 # The toc settings of mkdocs.yml: `toc: {permalink: true}`, default slugify and separator.
 _TOC_CONFIG = {"permalink": True, "slugify": slugify, "separator": "-"}
@@ -49,21 +49,7 @@ def href(page: str, anchor: str, from_page: str) -> str:
     return f"{relative_url(page, from_page)}#{anchor}"
 
 
-# A line that opens or closes a code block: its indent, its run of backticks or tildes, its info.
-FENCE_LINE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 _HEADING = re.compile(r"^#{1,6}\s+\S")
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-
-
-def closes(line: str, fence: str) -> bool:
-    """Whether ``line`` ends the code block that ``fence`` (its backticks or tildes) opened."""
-    match = FENCE_LINE.match(line)
-    return match is not None and match.group(2).startswith(fence) and not match.group(3).strip()
-
-
-def without_front_matter(text: str) -> str:
-    """A page's Markdown without its YAML front matter."""
-    return _FRONT_MATTER.sub("", text, count=1)
 
 
 def page_anchors(page_file: Path) -> set[str]:
@@ -73,19 +59,8 @@ def page_anchors(page_file: Path) -> set[str]:
     for ``{#custom-id}``), so inline code, links and duplicates get the ids the site gives them.
     """
     text = page_file.read_text(encoding="utf-8")
-    # Pairs: the fences the engine itself finds in a page.
-    anchors = {pair_anchor(match.group("body").strip()) for match in PAIR_FENCE.finditer(text)}
-    headings: list[str] = []
-    fence: str | None = None  # inside a code block, a "# comment" is no heading
-    for line in without_front_matter(text).splitlines():
-        match = FENCE_LINE.match(line)
-        if fence is None:
-            if match:
-                fence = match.group(2)
-            elif _HEADING.match(line):
-                headings.append(line.strip())
-        elif closes(line, fence):
-            fence = None
+    anchors = {pair_anchor(fence.text) for fence in fences(text) if fence.language == "pair"}
+    headings = [line.strip() for _, line in prose_lines(text) if _HEADING.match(line)]
     if headings:
         md = markdown.Markdown(extensions=["toc", "attr_list"], extension_configs={"toc": _TOC_CONFIG})
         md.convert("\n\n".join(headings))

@@ -13,7 +13,6 @@ collection, ends with exactly one ``snippets: N run, M from cache, F failed`` li
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
@@ -21,56 +20,11 @@ from mkdocs.structure.files import File
 
 from . import notebooks
 from .apimap import mentions
-from .engine import Engine, engine_for, log, use_engine
+from .blocks import title_index
+from .engine import Engine, engine_for, use_engine
+from .postprocess import lean_code, lean_styles, mark_varying, without_loaders, wrapped_tables
+from .results import log
 from .settings import Settings
-
-# Pygments wraps every name (class "n"), run of spaces ("w"), punctuation mark ("p") and operator
-# ("o") of highlighted code in a span of its own: three quarters of the elements of a topic page
-# and more of the API map's, and Lighthouse's dom-size, the HTML parse and the style and layout
-# time of the largest pages grow with them. Material colours a name in --md-code-hl-name-color,
-# which is the code's own colour (--md-code-fg-color) in both schemes, and spaces not at all;
-# docs/assets/sidebyside.css gives punctuation and operators the code's colour too (as GitHub
-# does). Without these spans the code looks the same, copies the same and is searched the
-# same. Only those exact classes, holding text alone, lose their span; "ow" (and, in, not)
-# and every other token keep theirs.
-# A notebook page keeps its operators' spans: JupyterLab's styles set them in bold.
-_PLAIN_TOKEN = {
-    notebook: re.compile(rf'<span class="[{classes}]">([^<]*)</span>')
-    for notebook, classes in ((False, "nwpo"), (True, "nwp"))
-}
-
-
-# Material (content.lazy, for Lighthouse's total blocking time) mounts a code block when it first
-# comes into view, and only then gives a block that scrolls sideways tabindex="0" (axe:
-# scrollable-region-focusable), so a keyboard could not reach a block below the fold. Every
-# block starts focusable; Material takes the tabindex off the ones that do not scroll when it
-# mounts them, as it does without content.lazy.
-_CODE_BLOCK = re.compile(r"(<pre[^>]*>(?:<span></span>)?)<code>")
-
-
-def lean_code(page_html: str, notebook: bool = False) -> str:
-    """The page's highlighted code without the spans that change nothing it shows, each block
-    reachable by keyboard before Material mounts it."""
-    return _CODE_BLOCK.sub(r'\1<code tabindex="0">', _PLAIN_TOKEN[notebook].sub(r"\1", page_html))
-
-
-# Material wraps every Markdown table (`table:not([class])`) in its scroll wrapper when a page
-# loads: it takes the table out of the page and puts it back inside two <div>s, and the browser
-# styles and lays the table out a second time, inside the bundle's longest task (Lighthouse total
-# blocking time; decision, a trace at 4x CPU: its two tables took 220-280 ms of a 430-540 ms task,
-# which was 50-80 ms with the tables left in place). The same wrapper is written here, when the
-# page is built, and overrides/main.html keeps Material from wrapping a table already in one.
-# Only a table with no table inside it: Material wraps any other when the page loads, as before.
-_TABLE = re.compile(r"<table>(?:(?!<table[\s>]).)*?</table>", re.DOTALL)
-
-
-def wrapped_tables(page_html: str) -> str:
-    """The page with each Markdown table inside Material's scroll wrapper, as its bundle would
-    wrap it on load."""
-    return _TABLE.sub(
-        lambda table: f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">{table[0]}</div></div>',
-        page_html,
-    )
 
 
 class SideBySidePlugin(BasePlugin):
@@ -86,7 +40,7 @@ class SideBySidePlugin(BasePlugin):
             root, docs_dir=config.docs_dir, repo_url=config.repo_url, edit_uri=config.edit_uri
         )
         self.engine = engine_for(settings)
-        self.engine.bounded = True  # on_pre_build marks each build: see Engine.collect
+        self.engine.builds_marked = True  # new_build() below marks each build: see Engine.collect
         use_engine(self.engine)
         snippets = str(root / "snippets")
         if snippets not in config.watch:
@@ -138,10 +92,9 @@ class SideBySidePlugin(BasePlugin):
             return markdown
         line = notebooks.links_line(mine, page.file.src_uri)
         lines = markdown.split("\n")
-        for number, text in enumerate(lines):
-            if text.startswith("# "):
-                lines[number + 1 : number + 1] = ["", line]
-                break
+        heading = title_index(markdown)
+        if heading is not None:
+            lines[heading + 1 : heading + 1] = ["", line]
         return "\n".join(lines)
 
     def on_pre_build(self, config):
@@ -160,8 +113,8 @@ class SideBySidePlugin(BasePlugin):
             # parser matches elements by tag name, so on a <div> the first inner </div> would end
             # the exclusion.
             page.meta.setdefault("search", {"boost": 0.5})
-            html = notebooks.lean_styles(notebooks.without_loaders(html))
-            html = notebooks.mark_varying(html, Path(page.file.abs_src_path))
+            html = lean_styles(without_loaders(html))
+            html = mark_varying(html, Path(page.file.abs_src_path))
             body = f'<section class="sbs-notebook" data-search-exclude>\n{lean_code(wrapped_tables(html), notebook=True)}\n</section>'
             return notebooks.header(notebook, config.repo_url) + body
         html, _ = mentions.link_mentions(html, page.file.src_uri, self.mentions)

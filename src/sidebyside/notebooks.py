@@ -23,9 +23,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import machine as machine_mod
-from .links import FENCE_LINE, closes, page_url, relative_url, without_front_matter
+from .blocks import fences, front_matter_lines, page_lines, title, title_index
+from .links import page_url, relative_url
 from .outcome import Outcome
-from .scan import FENCE as PAIR_FENCE
 from .scan import scan_references
 from .snippets import FRAMEWORKS, Pair
 
@@ -59,8 +59,7 @@ class Notebook:
 
 
 def page_title(text: str, page: str) -> str:
-    match = re.search(r"^# (.+)$", without_front_matter(text), re.M)
-    return match.group(1).strip() if match else page
+    return title(text) or page
 
 
 def notebooks_for(docs_dir: Path) -> list[Notebook]:
@@ -98,7 +97,7 @@ def _absolute(target: str, anchor: str | None, page: str, site_url: str) -> str:
     return f"]({site_url.rstrip('/')}/{page_url(resolved)}{anchor or ''})"
 
 
-def _plain(lines: list[str], page: str, site_url: str) -> list[str]:
+def _for_jupyter(lines: list[str], page: str, site_url: str) -> list[str]:
     """Site-only Markdown made plain, line by line (see the module docstring)."""
     out: list[str] = []
     in_admonition = False
@@ -125,11 +124,11 @@ def _plain(lines: list[str], page: str, site_url: str) -> list[str]:
 
 
 def _markdown_cell(lines: list[str], page: str, site_url: str) -> dict | None:
-    text = "\n".join(_plain(lines, page, site_url)).strip("\n")
-    return _cell("markdown", text) if text.strip() else None
+    text = "\n".join(_for_jupyter(lines, page, site_url)).strip("\n")
+    return _notebook_cell("markdown", text) if text.strip() else None
 
 
-def _cell(kind: str, source: str, outputs: list[dict] | None = None) -> dict:
+def _notebook_cell(kind: str, source: str, outputs: list[dict] | None = None) -> dict:
     cell: dict[str, object] = {"cell_type": kind, "metadata": {}, "source": source}
     if kind == "code":
         cell.update(execution_count=None, outputs=outputs or [])
@@ -141,7 +140,7 @@ def _code_cell(pair: Pair, framework: str, outcome: Outcome | None) -> dict:
     outputs = []
     if outcome is not None and outcome.output:
         outputs.append({"output_type": "stream", "name": "stdout", "text": outcome.output})
-    cell = _cell("code", snippet.source.rstrip("\n"), outputs)
+    cell = _notebook_cell("code", snippet.source.rstrip("\n"), outputs)
     cell["metadata"] = {"sidebyside": {"snippet": snippet.relpath, "varies": snippet.options.varies}}
     return cell
 
@@ -172,16 +171,14 @@ def _first_cell(notebook: Notebook, versions: dict[str, str], site_url: str, mac
         "",
         f"    pip install {pins}" if pins else f"    pip install {' '.join(_PIP[notebook.framework])}",
     ]
-    return _cell("markdown", "\n".join(lines))
+    return _notebook_cell("markdown", "\n".join(lines))
 
 
 def build(notebook: Notebook, text: str, pairs: dict[str, Pair], outcomes: dict[str, Outcome], site_url: str) -> dict:
     """The notebook (nbformat 4, as a dict) for ``notebook`` from its page's Markdown ``text``."""
-    body = without_front_matter(text)
     cells: list[dict] = []
+    ran: list[Outcome] = []  # this side's outcomes, in page order
     pending: list[str] = []
-    versions: dict[str, str] = {}
-    machine = "the build machine"
 
     def flush() -> None:
         cell = _markdown_cell(pending, notebook.page, site_url)
@@ -189,52 +186,38 @@ def build(notebook: Notebook, text: str, pairs: dict[str, Pair], outcomes: dict[
             cells.append(cell)
         pending.clear()
 
-    lines = body.splitlines()
-    title_skipped = False
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        opened = FENCE_LINE.match(line)
-        if opened:
-            fence, info = opened.group(2), opened.group(3).strip()
-            end = index + 1
-            while end < len(lines) and not closes(lines[end], fence):
-                end += 1
-            inner = lines[index + 1 : end]
-            if info.split(" ")[0] == "pair":  # options may follow: ```pair rtol="8e-3"
-                name = "\n".join(inner).strip()
-                pair = pairs.get(name)
-                if pair is not None:
-                    flush()
-                    snippet = next(s for s in pair.snippets if s.framework.key == notebook.framework)
-                    outcome = outcomes.get(snippet.relpath)
-                    if outcome is not None:
-                        versions = versions or dict(outcome.versions)
-                        machine = machine_mod.label(outcome.machine) if outcome.machine else machine
-                    cells.append(_code_cell(pair, notebook.framework, outcome))
-            elif 'exec="on"' in info or "exec='on'" in info:
+    lines = page_lines(text)
+    title_line = title_index(text)
+    position = front_matter_lines(text)
+    for fence in [*fences(text), None]:
+        for index in range(position, fence.start if fence else len(lines)):
+            if index == title_line:  # the first cell carries the title
+                continue
+            if re.match(r"^#{2,6} ", lines[index]):
                 flush()
-                url = f"{site_url.rstrip('/')}/{page_url(notebook.page)}"
-                cells.append(
-                    _cell(
-                        "markdown",
-                        f"*The page shows a table here, generated when the site is built: see [the page]({url}).*",
-                    )
-                )
-            else:
-                pending.extend(lines[index : end + 1])
-            index = end + 1
-            continue
-        if line.startswith("# ") and not title_skipped:  # the first cell carries the title
-            title_skipped = True
-        elif re.match(r"^#{2,6} ", line):
+            pending.append(lines[index])
+        if fence is None:
+            break
+        position = fence.end + 1
+        if fence.language == "pair":
+            pair = pairs.get(fence.text)
+            if pair is not None:
+                flush()
+                snippet = next(s for s in pair.snippets if s.framework.key == notebook.framework)
+                outcome = outcomes.get(snippet.relpath)
+                ran += [outcome] if outcome is not None else []
+                cells.append(_code_cell(pair, notebook.framework, outcome))
+        elif 'exec="on"' in fence.info or "exec='on'" in fence.info:
             flush()
-            pending.append(line)
+            url = f"{site_url.rstrip('/')}/{page_url(notebook.page)}"
+            note = f"*The page shows a table here, generated when the site is built: see [the page]({url}).*"
+            cells.append(_notebook_cell("markdown", note))
         else:
-            pending.append(line)
-        index += 1
+            pending.extend(lines[fence.start : fence.end + 1])
     flush()
-    cells.insert(0, _first_cell(notebook, versions, site_url, machine))
+    versions = next((dict(outcome.versions) for outcome in ran if outcome.versions), {})
+    machines = [machine_mod.label(outcome.machine) for outcome in ran if outcome.machine]
+    cells.insert(0, _first_cell(notebook, versions, site_url, machines[-1] if machines else "the build machine"))
     return {
         "cells": cells,
         "metadata": {
@@ -282,7 +265,7 @@ def write_all(engine, site_url: str, which: list[Notebook] | None = None) -> lis
 
 def pair_names(text: str) -> list[str]:
     """The pairs a page's Markdown names, in order (what its notebooks' code cells are)."""
-    return [match.group("body").strip() for match in PAIR_FENCE.finditer(text)]
+    return [fence.text for fence in fences(text) if fence.language == "pair"]
 
 
 def links_line(mine: list[Notebook], page: str) -> str:
@@ -312,107 +295,3 @@ def header(notebook: Notebook, repo_url: str | None) -> str:
         "build captured.</p>"
     )
     return '<p class="sbs-notebook-links">' + " · ".join(parts) + "</p>\n" + intro + "\n"
-
-
-# nbconvert's page template loads MathJax from an empty address and Mermaid from a CDN when a
-# notebook has diagrams; these notebooks have neither maths nor diagrams.
-_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
-_MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*jp-Mermaid.*?</script>', re.S)
-
-
-def without_loaders(page_html: str) -> str:
-    """A rendered notebook without the script loaders it has no use for."""
-    return _MERMAID.sub("", _MATHJAX.sub("", page_html))
-
-
-# mkdocs-jupyter puts JupyterLab's whole stylesheet (575 kB: the file browser, widgets, menus and
-# every other part of the application) into each notebook's page as <style> blocks. Lighthouse
-# (unused-css-rules, and the style recalculation that every rule costs) put the notebook pages
-# at 70 to 94 for performance. The page needs only the rules that can match its own elements.
-_STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
-_CLASS_ATTR = re.compile(r'\bclass="([^"]*)"')
-_ID_ATTR = re.compile(r'\bid="([^"]*)"')
-# In a selector: what is inside a functional pseudo-class (:not(.a), :is(.a, .b)) need not be on
-# the page, so it is left out before the page's classes and ids are asked for.
-_IN_PARENS = re.compile(r"\([^()]*\)")
-_SELECTOR_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
-_SELECTOR_ID = re.compile(r"#(-?[_a-zA-Z][\w-]*)")
-
-
-def _selector_can_match(selector: str, classes: set[str], ids: set[str]) -> bool:
-    outer = selector
-    while _IN_PARENS.search(outer):
-        outer = _IN_PARENS.sub("", outer)
-    if ":root" in outer and not outer.lstrip().startswith(":root"):
-        return False  # ".jupyter-wrapper :root": the root element is no element's descendant
-    # Material's scripts add md- classes at run time (md-typeset__scrollwrap around each table)
-    named = {name for name in _SELECTOR_CLASS.findall(outer) if not name.startswith("md-")}
-    return named <= classes and set(_SELECTOR_ID.findall(outer)) <= ids
-
-
-def _selectors(prelude: str) -> list[str]:
-    """A selector list split at its top-level commas (not those inside :is(...))."""
-    parts, depth, start = [], 0, 0
-    for position, char in enumerate(prelude):
-        depth += (char in "([") - (char in ")]")
-        if char == "," and depth == 0:
-            parts.append(prelude[start:position])
-            start = position + 1
-    return parts + [prelude[start:]]
-
-
-def _used_rules(nodes, classes: set[str], ids: set[str]) -> list:
-    import tinycss2
-
-    kept = []
-    for node in nodes:
-        if node.type == "qualified-rule":
-            prelude = tinycss2.serialize(node.prelude)
-            if any(_selector_can_match(s, classes, ids) for s in _selectors(prelude)):
-                kept.append(node)
-        elif node.type == "at-rule" and node.lower_at_keyword in ("media", "supports", "layer") and node.content:
-            inner = _used_rules(
-                tinycss2.parse_rule_list(node.content, skip_comments=True, skip_whitespace=True), classes, ids
-            )
-            if inner:
-                kept.append(f"@{node.at_keyword}{tinycss2.serialize(node.prelude)}{{{''.join(map(_css, inner))}}}")
-        elif node.type == "at-rule":  # @charset, @font-face, @keyframes, @import: kept as written
-            kept.append(node)
-    return kept
-
-
-def _css(node) -> str:
-    return node if isinstance(node, str) else node.serialize()
-
-
-def lean_styles(page_html: str) -> str:
-    """A rendered notebook whose <style> blocks keep only the rules that can match an element of
-    the page: a rule stays when one of its selectors names only classes and ids the page has
-    (what a functional pseudo-class such as ``:not()`` names does not count; element and
-    attribute selectors always stay, and ``:root`` after a combinator never does). The notebook
-    is static: no script changes the classes of its elements, except Material's, whose classes
-    (``md-``) always count."""
-    import tinycss2
-
-    classes = {name for attr in _CLASS_ATTR.findall(page_html) for name in attr.split()}
-    ids = set(_ID_ATTR.findall(page_html))
-
-    def lean(match: re.Match) -> str:
-        nodes = tinycss2.parse_stylesheet(match.group(2), skip_comments=True, skip_whitespace=True)
-        return match.group(1) + "".join(map(_css, _used_rules(nodes, classes, ids))) + match.group(3)
-
-    return _STYLE.sub(lean, page_html)
-
-
-# nbconvert opens each code cell twice, an outer div and one with the cell's id: count the latter.
-_CODE_CELL = re.compile(r'<div class="jp-Cell jp-CodeCell\b[^"]*"(?= id="cell-id=)')
-
-
-def mark_varying(page_html: str, notebook_path: Path) -> str:
-    """The rendered notebook with each cell of a ``varies`` snippet marked ``data-sbs-varies``,
-    as its pair is on the topic page: its output (timings) differs from build to build."""
-    cells = json.loads(notebook_path.read_text(encoding="utf-8"))["cells"]
-    flags = iter(
-        [c.get("metadata", {}).get("sidebyside", {}).get("varies", False) for c in cells if c["cell_type"] == "code"]
-    )
-    return _CODE_CELL.sub(lambda m: m.group(0) + (" data-sbs-varies" if next(flags, False) else ""), page_html)

@@ -27,6 +27,17 @@ class Outcome:
     error: Failure | None = None
     key: str = ""  # the cache key it is stored under
 
+    def failure(self) -> str:
+        """Why it failed, for a message: the snippet's file and line, the error, and the last
+        lines it printed."""
+        error = self.error
+        where = f"{self.snippet}:{error.line}" if error and error.line else self.snippet
+        text = f"{where}: {error.message if error else 'failed'}"
+        tail = self.output.rstrip().splitlines()[-15:]
+        if tail:
+            text += "\n  output (last lines):\n" + "\n".join("    " + line for line in tail)
+        return text
+
     def to_json(self) -> dict:
         return asdict(self)
 

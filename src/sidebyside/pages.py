@@ -8,13 +8,12 @@ the block that asked, and the strict build stops; a table never renders empty.
 from __future__ import annotations
 
 import platform
-import re
 from importlib import metadata
 from typing import Any
 
 from .cache import imported_distributions
 from .engine import PairFailure, get_engine
-from .render import anchor, varying
+from .render import anchor, preview_note, varying
 from .snippets import FRAMEWORKS, load_pair
 
 _LABELS = {
@@ -33,16 +32,11 @@ class TableError(PairFailure):
 
 def call_sites(engine, function: str, argument: str) -> list[tuple[str, int]]:
     """Where pages call ``function("argument")``: (docs-relative page, line) of each call."""
-    call = re.compile(rf"\b{function}\(\s*[\"']{re.escape(argument)}[\"']")
-    found = []
-    for path in sorted(engine.docs_dir.rglob("*.md")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if call.search(line):
-                found.append((path.relative_to(engine.docs_dir).as_posix(), number))
-    return found
+    return engine.collect().scanned.call_sites(function, argument)
 
 
-def _fail(engine, function: str, argument: str, problem: str) -> TableError:
+def table_error(engine, function: str, argument: str, problem: str) -> TableError:
+    """The error of a page part that cannot be made, naming the pages and lines that call it."""
     where = ", ".join(f"docs/{page}:{line}" for page, line in call_sites(engine, function, argument))
     return TableError(f"{where or 'a page'}: {function}({argument!r}): {problem}")
 
@@ -53,15 +47,15 @@ def measured_for(engine, function: str, name: str) -> dict[str, Any]:
     try:
         return engine.measured(name)
     except PairFailure as failure:
-        raise _fail(engine, function, name, str(failure)) from None
+        raise table_error(engine, function, name, str(failure)) from None
 
 
-def _pairs_on(engine, page: str, function: str) -> list[str]:
+def pairs_on(engine, page: str, function: str) -> list[str]:
     """The pairs a page (docs-relative) shows, once each, in page order; never none."""
     names = list(dict.fromkeys(r.name for r in engine.collect().references if r.page == page))
     if not names:
         exists = (engine.docs_dir / page).is_file()
-        raise _fail(
+        raise table_error(
             engine,
             function,
             page,
@@ -73,17 +67,17 @@ def _pairs_on(engine, page: str, function: str) -> list[str]:
 def versions_table() -> str:
     """Markdown table: what the snippets ran with (reported by the workers) and the build tools."""
     engine = get_engine()
-    ran = engine.versions() if engine.execute else {}
+    ran = engine.collect().versions() if engine.execute else {}
     rows = ["| Component | Version | Source |", "| --- | --- | --- |"]
     for name, label in _LABELS.items():
         if name in ran:
             rows.append(f"| {label} | `{ran[name]}` | reported by the snippet workers |")
     for name in _BUILD_TOOLS:
         rows.append(f"| {name} | `{metadata.version(name)}` | installed for the build |")
-    for machine in engine.machines() if engine.execute else []:
+    for machine in engine.collect().machines() if engine.execute else []:
         rows.append(f"| Machine | {machine} | where the snippets ran (from their results) |")
     rows.append(f"| Platform | `{platform.system()} {platform.machine()}` | build machine |")
-    note = "" if engine.execute else "\n\n*Preview build: no snippet ran, so no framework version is reported.*"
+    note = "" if engine.execute else "\n\n" + preview_note("no snippet ran, so no framework version is reported")
     return "\n".join(rows) + note
 
 
@@ -91,7 +85,7 @@ def verbosity_table(page: str) -> str:
     """Markdown table: lines of code of each side of every pair on ``page`` (docs-relative),
     counted from the files (neither blank nor only a comment), with links to the pairs."""
     engine = get_engine()
-    names = _pairs_on(engine, page, "verbosity_table")
+    names = pairs_on(engine, page, "verbosity_table")
     labels = [fw.label for fw in FRAMEWORKS.values()]
     rows = [f"| Pair | {' | '.join(labels)} | Difference |", "| --- | ---: | ---: | ---: |"]
     totals = [0] * len(labels)
@@ -146,15 +140,15 @@ def deployment_table(name: str) -> str:
     engine = get_engine()
     pages = {page for page, _ in call_sites(engine, "deployment_table", name)}
     for page in sorted(pages):
-        if name not in _pairs_on(engine, page, "deployment_table"):
-            raise _fail(engine, "deployment_table", name, f"docs/{page} does not show pair {name}")
+        if name not in pairs_on(engine, page, "deployment_table"):
+            raise table_error(engine, "deployment_table", name, f"docs/{page} does not show pair {name}")
     measured = measured_for(engine, "deployment_table", name)
     if not measured:
-        return "*Preview build: the measurements appear when the snippets run.*"
+        return preview_note("the measurements appear when the snippets run")
     try:
         table = _deployment_rows(name, measured)
     except (KeyError, TypeError) as missing:
-        raise _fail(
+        raise table_error(
             engine,
             "deployment_table",
             name,
@@ -196,7 +190,7 @@ def libraries_table(page: str) -> str:
     and the pairs that import it. These versions are part of each snippet's cache key, so the
     output on the page was produced with exactly them."""
     engine = get_engine()
-    names = _pairs_on(engine, page, "libraries_table")
+    names = pairs_on(engine, page, "libraries_table")
     users: dict[str, list[str]] = {}
     for name in names:
         for snippet in load_pair(engine.root, name).snippets:

@@ -15,7 +15,7 @@ from .outcome import Outcome
 from .snippets import Pair, Snippet
 
 
-def _fence(text: str, info: str) -> str:
+def _code_block(text: str, info: str) -> str:
     """A code fence that no run of backticks inside ``text`` can close."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     ticks = "`" * max(3, longest + 1)
@@ -49,12 +49,12 @@ def _footer(snippet: Snippet, outcome: Outcome | None, source_url: str | None) -
     return " · ".join(parts) + "\n{: .sbs-meta }"
 
 
-def _side(snippet: Snippet, outcome: Outcome | None, source_url: str | None) -> str:
-    blocks = [_fence(snippet.source, f'python title="{snippet.relpath}"')]
+def _tab(snippet: Snippet, outcome: Outcome | None, source_url: str | None) -> str:
+    blocks = [_code_block(snippet.source, f'python title="{snippet.relpath}"')]
     if outcome is not None:
         output = outcome.output
         if output.strip():
-            blocks.append(_fence(output, '{ .text .sbs-output title="Output" }'))
+            blocks.append(_code_block(output, '{ .text .sbs-output title="Output" }'))
         else:
             blocks.append('<p class="sbs-empty">This snippet prints nothing.</p>')
     blocks.append(_footer(snippet, outcome, source_url))
@@ -92,6 +92,11 @@ def anchor(name: str) -> str:
 VARIES = "data-sbs-varies"
 
 
+def preview_note(what: str) -> str:
+    """What a page part shows in a preview build, which runs nothing: what appears, and when."""
+    return f"*Preview build: {what}.*"
+
+
 def varying(content: str, tag: str = "div") -> str:
     """``content`` marked as a measurement that differs from run to run. A ``div`` holds
     Markdown (``md_in_html``), a ``span`` inline HTML."""
@@ -115,7 +120,7 @@ def render_pair(
 ) -> str:
     """Markdown for the tabs and the verdict; ``outcomes`` is None in a preview build."""
     sides = "\n\n".join(
-        _side(s, outcomes[s.framework.key] if outcomes else None, source_urls.get(s.framework.key))
+        _tab(s, outcomes[s.framework.key] if outcomes else None, source_urls.get(s.framework.key))
         for s in pair.snippets
     )
     verdict_md = _verdict(verdict, outcomes is None)

@@ -174,7 +174,6 @@ class Runner:
         cwd.mkdir()
         output_path = workdir / "output.txt"
         root = str(snippet.path)[: -len(snippet.relpath) - 1]
-
         outcome = Outcome(snippet.relpath, machine=machine.describe())
 
         def clean(text: str) -> str:
@@ -192,50 +191,51 @@ class Runner:
                 {"path": str(snippet.path), "cwd": str(cwd), "output": str(output_path), "timeout": timeout},
                 timeout + GRACE,
             )
-            elapsed = time.perf_counter() - started
+            outcome.seconds = time.perf_counter() - started
             raw = output_path.read_text(encoding="utf-8", errors="replace") if output_path.exists() else ""
+            outcome.output = clean(raw)
             if reply is None:
-                timed_out = worker.alive()
-                worker.kill()
-                with self.lock:
-                    if self.workers.get(snippet.framework.key) is worker:
-                        del self.workers[snippet.framework.key]
-                line = _line_in(raw, str(snippet.path))
-                if timed_out:
-                    message = f"timed out after {timeout:g} s (worker killed)"
-                else:
-                    message = f"the interpreter died with exit code {worker.proc.returncode}"
-                outcome.seconds = elapsed
-                outcome.output = clean(raw)
-                outcome.error = Failure(message, line)
+                outcome.error = self._lost(snippet, worker, timeout, _line_in(raw, str(snippet.path)))
                 return outcome
             outcome.ok = reply["ok"]
             outcome.seconds = round(reply["seconds"], 4)
             outcome.result = reply["result"]
             outcome.measured = reply["measured"]
             outcome.versions = reply["versions"]
-            outcome.output = clean(raw)
             if reply["error"]:
-                error = reply["error"]
-                outcome.error = Failure(clean(error["message"]), error["line"])
+                outcome.error = Failure(clean(reply["error"]["message"]), reply["error"]["line"])
             return outcome
         finally:
-            # A reused worker that now holds the other framework (a snippet imported a library
-            # that imports it, like tensorboard importing TensorFlow) would run the next
-            # snippets with both loaded, unlike `python snippet.py`: retire it.
-            foreign = [
-                fw.module
-                for fw in FRAMEWORKS.values()
-                if fw.key != snippet.framework.key and fw.module in outcome.versions
-            ]
-            if snippet.options.fresh:
-                worker.close()
-            elif foreign:
-                with self.lock:
-                    if self.workers.get(snippet.framework.key) is worker:
-                        del self.workers[snippet.framework.key]
-                worker.close()
+            self._after(snippet, worker, outcome)
             shutil.rmtree(workdir, ignore_errors=True)
+
+    def _forget(self, snippet: Snippet, worker: Worker) -> None:
+        """No later snippet of this framework goes to ``worker``."""
+        with self.lock:
+            if self.workers.get(snippet.framework.key) is worker:
+                del self.workers[snippet.framework.key]
+
+    def _lost(self, snippet: Snippet, worker: Worker, timeout: float, line: int | None) -> Failure:
+        """A worker that did not answer: it timed out (and is killed now) or it died."""
+        timed_out = worker.alive()
+        worker.kill()
+        self._forget(snippet, worker)
+        if timed_out:
+            return Failure(f"timed out after {timeout:g} s (worker killed)", line)
+        return Failure(f"the interpreter died with exit code {worker.proc.returncode}", line)
+
+    def _after(self, snippet: Snippet, worker: Worker, outcome: Outcome) -> None:
+        # A reused worker that now holds the other framework (a snippet imported a library
+        # that imports it, like tensorboard importing TensorFlow) would run the next
+        # snippets with both loaded, unlike `python snippet.py`: retire it.
+        foreign = [
+            fw.module for fw in FRAMEWORKS.values() if fw.key != snippet.framework.key and fw.module in outcome.versions
+        ]
+        if snippet.options.fresh:
+            worker.close()
+        elif foreign:
+            self._forget(snippet, worker)
+            worker.close()
 
     def run_all(self, snippets: list[Snippet], done: Callable[[Snippet, Outcome], None]) -> None:
         """Run snippets, one thread per framework so that both workers are busy at once; then

@@ -1,4 +1,5 @@
-"""Which pairs the pages name: every ``pair`` fence under ``docs/``, with its page and line.
+"""What the pages ask for: every ``pair`` fence under ``docs/``, and every call of a page part
+(``verbosity_table("api/index.md")``), each with its page and line; read once per build.
 
 The engine finds the pairs itself, by this scan, rather than through site-generator events, so
 that any builder that runs markdown-exec's fences (MkDocs, Zensical) runs it.
@@ -7,14 +8,13 @@ that any builder that runs markdown-exec's fences (MkDocs, Zensical) runs it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-# A pair fence in a page: ```pair [options]\nname\n```  (also with ~~~, and indented in tabs/lists)
-FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})pair\b[^\n]*\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$",
-    re.MULTILINE | re.DOTALL,
-)
+from .blocks import fences
+
+# A call with a quoted first argument, as page parts are called: name("argument" or name('argument'
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\(\s*[\"']([^\"'\n]+)[\"']")
 
 
 @dataclass
@@ -24,12 +24,31 @@ class Reference:
     name: str
 
 
-def scan_references(docs_dir: Path) -> list[Reference]:
-    found = []
-    for page in sorted(docs_dir.rglob("*.md")):
-        text = page.read_text(encoding="utf-8")
-        for match in FENCE.finditer(text):
-            name = match.group("body").strip()
-            line = text.count("\n", 0, match.start()) + 1
-            found.append(Reference(page.relative_to(docs_dir).as_posix(), line, name))
+@dataclass
+class Scan:
+    references: list[Reference] = field(default_factory=list)
+    # (function, argument) -> every (page, line) that calls it
+    calls: dict[tuple[str, str], list[tuple[str, int]]] = field(default_factory=dict)
+
+    def call_sites(self, function: str, argument: str) -> list[tuple[str, int]]:
+        """Where pages call ``function("argument")``: (docs-relative page, line) of each call."""
+        return self.calls.get((function, argument), [])
+
+
+def scan(docs_dir: Path) -> Scan:
+    found = Scan()
+    for path in sorted(docs_dir.rglob("*.md")):
+        page = path.relative_to(docs_dir).as_posix()
+        text = path.read_text(encoding="utf-8")
+        for fence in fences(text):
+            if fence.language == "pair":  # options may follow: ```pair rtol="8e-3"
+                found.references.append(Reference(page, fence.start + 1, fence.text))
+        for number, line_text in enumerate(text.splitlines(), start=1):
+            for call in _CALL.finditer(line_text):
+                found.calls.setdefault((call[1], call[2]), []).append((page, number))
     return found
+
+
+def scan_references(docs_dir: Path) -> list[Reference]:
+    """Every pair fence under ``docs_dir``, in page order."""
+    return scan(docs_dir).references

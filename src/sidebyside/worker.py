@@ -13,6 +13,7 @@ never brings in the other framework.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import faulthandler
 import importlib
 import json
@@ -24,6 +25,7 @@ import time
 import traceback
 import types
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 EXIT_MARKER = "sidebyside: the snippet ended the interpreter with os._exit"
@@ -36,7 +38,7 @@ class ResultError(TypeError):
     pass
 
 
-def plain(value: object, where: str = "measured") -> object:
+def json_data(value: object, where: str = "measured") -> object:
     """A snippet's ``measured`` as plain JSON (numbers, strings, booleans, None, dicts, lists).
 
     ``measured`` holds figures for a generated table (sizes, timings): stored with the outcome
@@ -45,9 +47,9 @@ def plain(value: object, where: str = "measured") -> object:
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     if isinstance(value, dict):
-        return {str(k): plain(v, f"{where}[{k!r}]") for k, v in value.items()}
+        return {str(k): json_data(v, f"{where}[{k!r}]") for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return [json_data(v, f"{where}[{i}]") for i, v in enumerate(value)]
     if hasattr(value, "item") and getattr(value, "shape", None) == ():  # NumPy / tensor scalar
         return value.item()
     raise ResultError(
@@ -132,12 +134,10 @@ def _snippet_line(tb: traceback.StackSummary, path: str) -> int | None:
     return lines[-1] if lines else None
 
 
-def run_one(request: dict) -> dict:
-    path = request["path"]
-    with open(path, encoding="utf-8") as handle:
-        source = handle.read()
-    # The source is also what inspect/AutoGraph/TorchDynamo read back, through linecache.
-    linecache.cache[path] = (len(source), None, source.splitlines(True), path)
+@contextlib.contextmanager
+def _as_main(path: str, cwd: str) -> Iterator[types.ModuleType]:
+    """A new ``__main__`` module for the snippet, with the ``sys.argv``, ``sys.path[0]`` and
+    working directory that ``python snippet.py`` gives; all put back afterwards."""
     module = types.ModuleType("__main__")
     module.__file__ = path
     vars(module)["__builtins__"] = builtins
@@ -145,64 +145,91 @@ def run_one(request: dict) -> dict:
     sys.modules["__main__"] = module
     sys.argv[:] = [path]
     sys.path[0:1] = [os.path.dirname(path)]
-    os.chdir(request["cwd"])
+    os.chdir(cwd)
+    try:
+        yield module
+    finally:
+        main, argv, syspath, previous = saved
+        sys.modules["__main__"] = main  # type: ignore[assignment]
+        sys.argv[:] = argv
+        sys.path[:] = syspath
+        os.chdir(previous)
 
+
+@contextlib.contextmanager
+def _output_into(filename: str) -> Iterator[None]:
+    """File descriptors 1 and 2 into ``filename``: what Python and C++ code print, in order."""
     sys.stdout.flush()
     sys.stderr.flush()
-    out_fd = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    out_fd = os.open(filename, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     saved_fds = os.dup(1), os.dup(2)
     os.dup2(out_fd, 1)
     os.dup2(out_fd, 2)
     os.close(out_fd)
-    # Dump every thread's stack just before the parent's deadline, so a hang names its line.
-    faulthandler.dump_traceback_later(request["timeout"], exit=False)
-    error = None
-    started = time.perf_counter()
     try:
-        with warnings.catch_warnings():
-            warnings.filters[:] = INITIAL_FILTERS  # type: ignore[index]  # a list at run time
-            # A filter equal to the default action; adding it also forgets which warnings were
-            # already shown, so a warning an earlier snippet triggered shows again.
-            warnings.filterwarnings("default", category=Warning, append=True)
-            code = compile(source, path, "exec")
-            try:
-                exec(code, module.__dict__)
-            except SystemExit as stop:
-                if stop.code not in (None, 0):
-                    raise
-        seconds = time.perf_counter() - started
-        result = encode(module.__dict__["result"]) if "result" in module.__dict__ else None
-        measured = plain(module.__dict__["measured"]) if "measured" in module.__dict__ else None
-    except BaseException as exc:  # noqa: BLE001 - a snippet may raise anything; report it all
-        seconds = time.perf_counter() - started
-        result = measured = None
-        tb = traceback.extract_tb(exc.__traceback__)
-        # Show the traceback from the snippet's first frame on, as `python snippet.py` would.
-        first = next((i for i, f in enumerate(tb) if f.filename == path), 0)
-        entries = traceback.format_list(tb[first:]) if not isinstance(exc, ResultError) else []
-        text = "Traceback (most recent call last):\n" + "".join(entries) if entries else ""
-        text += "".join(traceback.format_exception_only(type(exc), exc))
-        sys.stderr.write(text)
-        error = {
-            "message": "".join(traceback.format_exception_only(type(exc), exc)).strip(),
-            "line": _snippet_line(tb, path),
-        }
+        yield
     finally:
-        faulthandler.cancel_dump_traceback_later()
-        stray = stop_strays() if error is not None else 0
-        if stray:
-            sys.stderr.write(f"sidebyside: stopped {stray} process(es) the snippet left running\n")
         sys.stdout.flush()
         sys.stderr.flush()
         os.dup2(saved_fds[0], 1)
         os.dup2(saved_fds[1], 2)
         os.close(saved_fds[0])
         os.close(saved_fds[1])
-        main, argv, syspath, cwd = saved
-        sys.modules["__main__"] = main  # type: ignore[assignment]
-        sys.argv[:] = argv
-        sys.path[:] = syspath
-        os.chdir(cwd)
+
+
+def _execute(source: str, path: str, namespace: dict) -> None:
+    with warnings.catch_warnings():
+        warnings.filters[:] = INITIAL_FILTERS  # type: ignore[index]  # a list at run time
+        # A filter equal to the default action; adding it also forgets which warnings were
+        # already shown, so a warning an earlier snippet triggered shows again.
+        warnings.filterwarnings("default", category=Warning, append=True)
+        try:
+            exec(compile(source, path, "exec"), namespace)
+        except SystemExit as stop:
+            if stop.code not in (None, 0):
+                raise
+
+
+def _report(exc: BaseException, path: str) -> dict:
+    """Print the traceback from the snippet's first frame on, as `python snippet.py` would, and
+    return the error for the reply: its message and the snippet's line."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    first = next((i for i, f in enumerate(tb) if f.filename == path), 0)
+    entries = traceback.format_list(tb[first:]) if not isinstance(exc, ResultError) else []
+    text = "Traceback (most recent call last):\n" + "".join(entries) if entries else ""
+    text += "".join(traceback.format_exception_only(type(exc), exc))
+    sys.stderr.write(text)
+    return {
+        "message": "".join(traceback.format_exception_only(type(exc), exc)).strip(),
+        "line": _snippet_line(tb, path),
+    }
+
+
+def run_one(request: dict) -> dict:
+    path = request["path"]
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    # The source is also what inspect/AutoGraph/TorchDynamo read back, through linecache.
+    linecache.cache[path] = (len(source), None, source.splitlines(True), path)
+    error = result = measured = None
+    with _as_main(path, request["cwd"]) as module, _output_into(request["output"]):
+        # Dump every thread's stack just before the parent's deadline, so a hang names its line.
+        faulthandler.dump_traceback_later(request["timeout"], exit=False)
+        started = time.perf_counter()
+        try:
+            _execute(source, path, module.__dict__)
+            seconds = time.perf_counter() - started
+            result = encode(module.__dict__["result"]) if "result" in module.__dict__ else None
+            measured = json_data(module.__dict__["measured"]) if "measured" in module.__dict__ else None
+        except BaseException as exc:  # noqa: BLE001 - a snippet may raise anything; report it all
+            seconds = time.perf_counter() - started
+            result = measured = None
+            error = _report(exc, path)
+        finally:
+            faulthandler.cancel_dump_traceback_later()
+            stray = stop_strays() if error is not None else 0
+            if stray:
+                sys.stderr.write(f"sidebyside: stopped {stray} process(es) the snippet left running\n")
     return {"ok": error is None, "seconds": seconds, "result": result, "measured": measured, "error": error}
 
 

@@ -13,12 +13,12 @@ import sys
 def _report() -> None:
     if hasattr(sys, "last_value"):  # the script raised: its exit code and traceback say so
         return
-    from sidebyside.worker import encode, plain
+    from sidebyside.worker import encode, json_data
 
     namespace = vars(sys.modules["__main__"])
     report = {
         "result": encode(namespace["result"]) if "result" in namespace else None,
-        "measured": plain(namespace["measured"]) if "measured" in namespace else None,
+        "measured": json_data(namespace["measured"]) if "measured" in namespace else None,
     }
     with open(os.environ["SIDEBYSIDE_REPORT"], "w", encoding="utf-8") as handle:
         json.dump(report, handle)

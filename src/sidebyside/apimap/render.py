@@ -9,6 +9,7 @@ import re
 from ..data import DataError
 from ..engine import get_engine
 from ..links import href, relative_url
+from ..render import preview_note
 from ..snippets import FRAMEWORKS
 from .check import Checked, check, difference, dtypes, gap, values
 from .schema import DATA_DIR, MAP_PAGE, ROOTS, Entry, all_entries, category_title, files, load, names_in, page_of
@@ -19,7 +20,7 @@ def _code(text: str) -> str:
     return f"{ticks}{text}{ticks}".replace("|", "\\|")
 
 
-def _fence(code: str, title: str) -> str:
+def _titled_code(code: str, title: str) -> str:
     return f'```python title="{title}"\n{code}\n```'
 
 
@@ -37,7 +38,7 @@ def _code_rows(e: Entry) -> list[str]:
             if number and code == rows[0][side]:  # the match keeps this side's code as it was
                 sides.append(f"*{label}, matching: the same code as above.*")
             else:
-                sides.append(_fence(code, f"{label}{suffix}"))
+                sides.append(_titled_code(code, f"{label}{suffix}"))
         blocks += ['<div class="sbs-api-code" markdown>', "", sides[0], "", sides[1], "", "</div>", ""]
     return blocks[:-1]
 
@@ -171,7 +172,7 @@ def pitfalls() -> str:
     if not entries:
         raise DataError(engine.docs_dir / DATA_DIR, 1, "no entry says check: differs: no pitfall to list")
     if not engine.execute:
-        return "*Preview build: the differences are measured when the site is built.*"
+        return preview_note("the differences are measured when the site is built")
     found = values(entries, engine)
     rows = []
     for entry in entries:
@@ -197,8 +198,10 @@ def api_map(category: str) -> str:
     entries = load(path)
     if not engine.execute:  # the entries as written, so that a writer sees them; nothing checked
         unchecked = [Checked(entry, None, None, {}) for entry in entries]
-        return f"*Preview build: these {len(entries)} entries are checked when the site is built.*\n\n" + markdown(
-            unchecked, None
+        return (
+            preview_note(f"these {len(entries)} entries are checked when the site is built")
+            + "\n\n"
+            + markdown(unchecked, None)
         )
     found = values(entries, engine)
     checked = [check(entry, found) for entry in entries]

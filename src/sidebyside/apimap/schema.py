@@ -17,7 +17,7 @@ entry has these keys:
     name -> shape (float32, standard normal) or ``{index: shape}`` (int64 in 0..2), made with
     NumPy from a seed derived from the id: the same arrays on both sides
 ``check``
-    ``same``: the two values agree; ``differs``: the defaults differ, the plain code must give
+    ``same``: the two values agree; ``differs``: the defaults differ, the code as written must give
     different values and ``match`` (``{pytorch: ..., tensorflow: ...}``) must agree;
     ``resolves``: nothing comparable runs on one machine (distributed launch, devices), so the
     build checks that every ``torch.…``, ``tf.…`` and ``keras.…`` name the code uses exists
@@ -40,6 +40,7 @@ from pathlib import Path
 
 import yaml
 
+from ..blocks import title
 from ..data import DataError, Located, load_yaml, require_keys
 from ..snippets import FRAMEWORKS
 
@@ -68,7 +69,7 @@ class Entry:
     rtol: float | None
     path: Path
     line: int
-    starts: tuple[tuple[int, int], ...] = ()  # file line of each code, per framework: (plain, match)
+    starts: tuple[tuple[int, int], ...] = ()  # file line of each code, per framework: (as written, match)
 
     def code(self, framework: str) -> str:
         return self.pytorch if framework == "pytorch" else self.tensorflow
@@ -143,9 +144,69 @@ def names_in(code: str, roots: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(longest))
 
 
-def _label(code: str) -> str:
+def _called_name(code: str) -> str:
     """The heading's name for one-line code: what it calls (``torch.gather``), else the code."""
     return code.split("(")[0] if "\n" not in code else ""
+
+
+def _inputs(fields: dict[str, Located], what: str) -> dict[str, tuple[str, tuple[int, ...]]]:
+    inputs = {}
+    for name, spec in fields["inputs"].mapping(f"{what}: inputs").items() if "inputs" in fields else ():
+        if not name.isidentifier():
+            raise spec.error(f"{what}: input name {name!r} is not a Python name")
+        kind, shape_node = "float", spec
+        if isinstance(spec.node, yaml.MappingNode):  # {index: [shape]}: integers for indexing
+            parts = spec.mapping(f"{what}: input {name}")
+            require_keys(spec, parts, ("index",), f"{what}: input {name}")
+            kind, shape_node = "index", parts["index"]
+        inputs[name] = (kind, _shape(shape_node, f"{what}: input {name}"))
+    return inputs
+
+
+def _per_framework(located: Located, what: str) -> dict[str, Located]:
+    """A ``{pytorch: ..., tensorflow: ...}`` mapping, both keys required."""
+    parts = located.mapping(what)
+    require_keys(located, parts, tuple(FRAMEWORKS), what)
+    return parts
+
+
+def _match(fields: dict[str, Located], what: str, check: str) -> tuple[str, str] | None:
+    if "match" not in fields:
+        if check == "differs":
+            raise fields["check"].error(f"{what}: check: differs needs a match (the code that does agree)")
+        return None
+    if check != "differs":
+        raise fields["match"].error(f"{what}: match belongs to check: differs (the code that does agree)")
+    parts = _per_framework(fields["match"], f"{what}: match")
+    return tuple(_read_code(parts[fw], f"{what}: match: {fw}", check) for fw in FRAMEWORKS)  # type: ignore[return-value]
+
+
+def _names(fields: dict[str, Located], what: str, code: dict[str, str]) -> dict[str, str]:
+    """What the heading shows for each side: ``names``, else what one-line code calls."""
+    if "names" in fields:
+        parts = _per_framework(fields["names"], f"{what}: names")
+        return {fw: parts[fw].text(f"{what}: names: {fw}") for fw in FRAMEWORKS}
+    names = {fw: _called_name(code[fw]) for fw in FRAMEWORKS}
+    for fw, name in names.items():
+        if not name:
+            raise fields[fw].error(
+                f"{what}: {fw} is a block: give names: {{pytorch: ..., tensorflow: ...}} for the heading"
+            )
+    return names
+
+
+def _options(fields: dict[str, Located], what: str) -> tuple[str | None, float | None]:
+    """The optional ``missing`` (a framework) and ``rtol`` (a number)."""
+    missing = fields["missing"].text(f"{what}: missing") if "missing" in fields else None
+    if missing is not None and missing not in FRAMEWORKS:
+        raise fields["missing"].error(f"{what}: missing must be pytorch or tensorflow, got {missing!r}")
+    if "rtol" not in fields:
+        return missing, None
+    node = fields["rtol"].node
+    try:
+        return missing, float(node.value if isinstance(node, yaml.ScalarNode) else "")
+    except ValueError:
+        raise fields["rtol"].error(f"{what}: rtol must be a number") from None
 
 
 def _entry(located: Located, index: int) -> Entry:
@@ -158,56 +219,19 @@ def _entry(located: Located, index: int) -> Entry:
     check = fields["check"].node.value if isinstance(fields["check"].node, yaml.ScalarNode) else ""
     if check not in CHECKS:
         raise fields["check"].error(f"{what}: check must be one of {', '.join(CHECKS)}, got {check!r}")
-    inputs = {}
-    if "inputs" in fields:
-        for name, spec in fields["inputs"].mapping(f"{what}: inputs").items():
-            if not name.isidentifier():
-                raise spec.error(f"{what}: input name {name!r} is not a Python name")
-            kind, shape_node = "float", spec
-            if isinstance(spec.node, yaml.MappingNode):  # {index: [shape]}: integers for indexing
-                parts = spec.mapping(f"{what}: input {name}")
-                require_keys(spec, parts, ("index",), f"{what}: input {name}")
-                kind, shape_node = "index", parts["index"]
-            inputs[name] = (kind, _shape(shape_node, f"{what}: input {name}"))
+    inputs = _inputs(fields, what)
     code = {fw: _read_code(fields[fw], f"{what}: {fw}", check) for fw in FRAMEWORKS}
-    match = None
-    if "match" in fields:
-        if check != "differs":
-            raise fields["match"].error(f"{what}: match belongs to check: differs (the code that does agree)")
-        parts = fields["match"].mapping(f"{what}: match")
-        require_keys(fields["match"], parts, tuple(FRAMEWORKS), f"{what}: match")
-        match = (
-            _read_code(parts["pytorch"], f"{what}: match: pytorch", check),
-            _read_code(parts["tensorflow"], f"{what}: match: tensorflow", check),
-        )
-    if check == "differs" and match is None:
-        raise fields["check"].error(f"{what}: check: differs needs a match (the code that does agree)")
+    match = _match(fields, what, check)
     if check == "resolves":
         for fw in FRAMEWORKS:
             if not names_in(code[fw], ROOTS[fw]):
                 raise fields[fw].error(f"{what}: {fw}: check: resolves needs at least one {'/'.join(ROOTS[fw])} name")
-    labels = {fw: _label(code[fw]) for fw in FRAMEWORKS}
-    if "names" in fields:
-        parts = fields["names"].mapping(f"{what}: names")
-        require_keys(fields["names"], parts, tuple(FRAMEWORKS), f"{what}: names")
-        labels = {fw: parts[fw].text(f"{what}: names: {fw}") for fw in FRAMEWORKS}
-    for fw, label in labels.items():
-        if not label:
-            raise fields[fw].error(
-                f"{what}: {fw} is a block: give names: {{pytorch: ..., tensorflow: ...}} for the heading"
-            )
-    missing = None
-    if "missing" in fields:
-        missing = fields["missing"].text(f"{what}: missing")
-        if missing not in FRAMEWORKS:
-            raise fields["missing"].error(f"{what}: missing must be pytorch or tensorflow, got {missing!r}")
-    rtol = None
-    if "rtol" in fields:
-        node = fields["rtol"].node
-        try:
-            rtol = float(node.value if isinstance(node, yaml.ScalarNode) else "")
-        except ValueError:
-            raise fields["rtol"].error(f"{what}: rtol must be a number") from None
+    names = _names(fields, what, code)
+    missing, rtol = _options(fields, what)
+    starts = tuple(
+        (_start(fields[fw]), _start(fields["match"].mapping("match")[fw]) if match else 0) for fw in FRAMEWORKS
+    )
+    differences = fields["differences"].items(f"{what}: differences")
     return Entry(
         id=ident,
         concept=fields["concept"].text(f"{what}: concept"),
@@ -215,18 +239,14 @@ def _entry(located: Located, index: int) -> Entry:
         tensorflow=code["tensorflow"],
         inputs=inputs,
         check=check,
-        differences=tuple(
-            item.text(f"{what}: differences") for item in fields["differences"].items(f"{what}: differences")
-        ),
+        differences=tuple(item.text(f"{what}: differences") for item in differences),
         match=match,
-        names=(labels["pytorch"], labels["tensorflow"]),
+        names=(names["pytorch"], names["tensorflow"]),
         missing=missing,
         rtol=rtol,
         path=located.path,
         line=located.line,
-        starts=tuple(
-            (_start(fields[fw]), _start(fields["match"].mapping("match")[fw]) if match else 0) for fw in FRAMEWORKS
-        ),
+        starts=starts,
     )
 
 
@@ -278,12 +298,12 @@ def category_title(docs_dir: Path, path: Path) -> str:
     """The title of a category's page (its first heading, without "API map: ")."""
     page = docs_dir / page_of(path)
     try:
-        first = next((line for line in page.read_text(encoding="utf-8").splitlines() if line.startswith("# ")), "")
+        heading = title(page.read_text(encoding="utf-8"))
     except OSError:
         raise DataError(path, 1, f"no page shows this category: write docs/{page_of(path)}") from None
-    if not first:
+    if not heading:
         raise DataError(page, 1, "a category page starts with a '# ' title")
-    return first[2:].strip().removeprefix("API map: ")
+    return heading.removeprefix("API map: ")
 
 
 def all_entries(docs_dir: Path) -> list[Entry]:
