@@ -20,7 +20,10 @@ REPO_URL = "https://github.com/example/side-by-side"
 
 
 def build_env(**extra: str) -> dict[str, str]:
+    """The environment of a build in a test: the caller's, but the store is the project's own
+    (``.cache/snippets``) unless ``extra`` names one."""
     env = dict(os.environ)
+    env.pop("SNIPPETS_CACHE_DIR", None)
     env.update(NO_MKDOCS_2_WARNING="1", SITE_REPO_URL=REPO_URL, SITE_EDIT_URI="edit/main/docs/")
     env.update(extra)
     return env
@@ -111,7 +114,8 @@ class BuiltSite:
 def built_site(tmp_path_factory) -> BuiltSite:
     """The real site, built strictly with the project's cache (warm after the first build)."""
     site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(ROOT, site, "--strict")
+    store = {name: value for name, value in os.environ.items() if name == "SNIPPETS_CACHE_DIR"}
+    result = mkdocs_build(ROOT, site, "--strict", **store)
     assert result.returncode == 0, result.stdout[-6000:]
     return BuiltSite(site, result.stdout)
 

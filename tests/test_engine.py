@@ -585,6 +585,18 @@ def test_a_whole_build_removes_the_stored_results_no_page_uses(project, tmp_path
     assert len(after) == len(before) == 2 and len(after & before) == 1
 
 
+def test_a_build_removes_nothing_from_a_store_other_checkouts_may_share(project, tmp_path):
+    """SNIPPETS_CACHE_DIR can point several checkouts at one store: a whole build of one leaves
+    the others' results where they are."""
+    from sidebyside.store import Store
+
+    shared = Store(tmp_path / "shared")
+    shared.write("snippet", "0" * 64, {"from": "another checkout"})
+    built = mkdocs_build(project, tmp_path / "site", SNIPPETS_CACHE_DIR=str(shared.directory))
+    assert built.returncode == 0 and "no page uses" not in built.stdout
+    assert len(shared.records()) == 3 and shared.read("snippet", "0" * 64) == {"from": "another checkout"}
+
+
 def test_mkdocs_serve_reruns_only_the_changed_snippet(project):
     """A contributor keeps `mkdocs serve` running; editing a snippet rebuilds and runs only it."""
     with mkdocs_serve(project) as next_match:

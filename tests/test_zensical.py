@@ -58,7 +58,7 @@ def test_after_a_zensical_build_the_notebooks_are_files_to_download(built_site, 
     out = tmp_path / "site" / "notebooks"
     written = subprocess.run(
         [sys.executable, "-m", "sidebyside", "--root", str(ROOT), "notebooks", str(out)],
-        env=build_env(),
+        env=build_env(SNIPPETS_CACHE_DIR=str(cache_mod.default_dir(ROOT))),
         capture_output=True,
         text=True,
         timeout=600,

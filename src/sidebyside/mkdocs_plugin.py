@@ -128,7 +128,8 @@ class SideBySidePlugin(BasePlugin):
     def on_post_build(self, config):
         if not self.engine.execute:
             log.info("snippets: SNIPPETS_EXECUTE=0 (preview): nothing ran and no page shows output")
-        elif not self.dirty and not self.engine.stats.failed:  # every page asked for its results
+        elif not (self.dirty or self.engine.stats.failed or self.engine.settings.cache_shared):
+            # every page asked for its results, and no other checkout's are in this store
             removed = self.engine.store.prune()
             if removed:
                 log.info("snippets: removed %d stored result%s no page uses", removed, "s" * (removed != 1))

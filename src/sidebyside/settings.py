@@ -25,6 +25,8 @@ class Settings:
     root: Path
     docs_dir: Path
     cache_dir: Path
+    # SNIPPETS_CACHE_DIR may be one store for several checkouts: a build then prunes nothing.
+    cache_shared: bool = False
     execute: bool = True  # SNIPPETS_EXECUTE=0: a preview, nothing runs
     timeout: float = DEFAULT_TIMEOUT  # SNIPPETS_TIMEOUT, seconds per snippet unless it says
     repo_url: str | None = None  # links to each snippet's file
@@ -46,6 +48,7 @@ class Settings:
             root=root,
             docs_dir=Path(docs_dir).resolve() if docs_dir else root / "docs",
             cache_dir=cache_mod.default_dir(root),
+            cache_shared=bool(os.environ.get("SNIPPETS_CACHE_DIR")),
             execute=_env_flag("SNIPPETS_EXECUTE", True),
             timeout=float(os.environ.get("SNIPPETS_TIMEOUT", DEFAULT_TIMEOUT)),
             repo_url=repo_url.rstrip("/") if repo_url else None,

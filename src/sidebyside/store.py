@@ -4,7 +4,8 @@ Each result is a JSON record, ``<namespace>-<key>.json`` in one folder (``.cache
 ``SNIPPETS_CACHE_DIR``). Its key is the hash of everything that can change it (:func:`key`), so a
 stale record is never looked up again; a record that cannot be read back whole is a miss; every
 write is atomic (:func:`write_json`), so a reader never sees half a record. After a whole build,
-:meth:`Store.prune` deletes the records that build did not use, so the folder does not grow.
+:meth:`Store.prune` deletes the records that build did not use, so the folder does not grow
+(not in a folder set with ``SNIPPETS_CACHE_DIR``, which other checkouts may share).
 """
 
 from __future__ import annotations
