@@ -15,6 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARY = re.compile(r"snippets: (\d+) run, (\d+) from cache, (\d+) failed")
+# mkdocs serve logs this once its file watcher has started: an edit after it is seen.
+SERVING = re.compile(r"Serving on (http://\S+)")
 # What the workflows set; the built site then links every snippet to its file in the repository.
 REPO_URL = "https://github.com/example/side-by-side"
 

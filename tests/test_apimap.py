@@ -371,9 +371,8 @@ MAP_SUMMARY = re.compile(r"api map: (\d+) checked, (\d+) from cache")
 def test_mkdocs_serve_checks_only_the_edited_entry_again(tmp_path):
     """A contributor keeps `mkdocs serve` running and edits one entry: that entry alone runs again."""
     import shutil
-    import time
 
-    from conftest import mkdocs_serve
+    from conftest import SERVING, mkdocs_serve
 
     project = tmp_path / "project"
     shutil.copytree(ROOT / "tests" / "fixture_site", project)
@@ -387,7 +386,7 @@ def test_mkdocs_serve_checks_only_the_edited_entry_again(tmp_path):
     )
     with mkdocs_serve(project) as next_match:
         assert next_match(MAP_SUMMARY, 300) == ("2", "0")
-        time.sleep(1)  # let the watcher settle before the edit
+        next_match(SERVING, 60)  # the watcher is started before this line
         data.write_text(GOOD.replace("dim=1", "dim=0").replace("axis=1", "axis=0"), encoding="utf-8")
         assert next_match(MAP_SUMMARY, 300) == ("1", "1")
 

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SUMMARY, build_env, mkdocs_build, mkdocs_serve
+from conftest import SERVING, SUMMARY, build_env, mkdocs_build, mkdocs_serve
 
 from sidebyside import cache as cache_mod
 from sidebyside.engine import Engine, PairFailure
@@ -601,7 +601,7 @@ def test_mkdocs_serve_reruns_only_the_changed_snippet(project):
     """A contributor keeps `mkdocs serve` running; editing a snippet rebuilds and runs only it."""
     with mkdocs_serve(project) as next_match:
         assert next_match(SUMMARY, 300) == ("2", "0", "0")
-        time.sleep(1)  # let the watcher settle before the edit
+        next_match(SERVING, 60)  # the watcher is started before this line
         path = project / "snippets/demo/add_tensorflow.py"
         path.write_text(path.read_text().replace('"sum:"', '"edited sum:"'))
         assert next_match(SUMMARY, 300) == ("1", "1", "0")
