@@ -51,10 +51,11 @@ zensical: install       ## the same site built by Zensical (no plugins: notebook
 test: install chromium $(LIGHTHOUSE_CLI) lint  ## lint, then the whole test suite (snippets, engine, site, browser, Lighthouse, workflows)
 	$(PY) -m pytest
 
-lint: install           ## ruff (lint and format) and mypy over src/, tests/ and benchmarks/
+lint: install           ## ruff (lint and format) and mypy over src/, tests/ and benchmarks/; size limits of src/
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
+	$(PY) tests/shape.py src/sidebyside
 
 test-fast: install      ## everything but the browser tests
 	$(PY) -m pytest -m "not browser and not timing"
