@@ -155,9 +155,10 @@ def _bars_svg(rows: list[dict], metric: str, ident: str) -> str:
         fig, ax = plt.subplots(figsize=(7.2, 0.9 + 0.3 * len(rows)))
         positions = list(range(len(rows)))[::-1]
         medians = [r["median"] for r in rows]
-        spread = [[r["median"] - r["q1"] for r in rows], [r["q3"] - r["median"] for r in rows]]
         colours = [_COLOURS[r["framework"]] for r in rows]
-        errors = spread if any(r.get("spread", True) for r in rows) else None
+        errors = None  # one run per figure (memory) has no spread to draw
+        if any(r.get("spread", True) for r in rows):
+            errors = [[r["median"] - r["q1"] for r in rows], [r["q3"] - r["median"] for r in rows]]
         ax.barh(positions, medians, xerr=errors, color=colours, ecolor=_INK, capsize=2, height=0.6)
         ax.set_yticks(positions, [row_label(row, with_model, with_batch) for row in rows])
         ax.set_xlabel(UNITS.get(metric, metric) + (" (higher is better)" if higher else " (lower is better)"))
