@@ -40,12 +40,10 @@ def lean_code(page_html: str, notebook: bool = False) -> str:
     return _CODE_BLOCK.sub(r'\1<code tabindex="0">', _PLAIN_TOKEN[notebook].sub(r"\1", page_html))
 
 
-# Material wraps every Markdown table (`table:not([class])`) in its scroll wrapper when a page
-# loads: it takes the table out of the page and puts it back inside two <div>s, and the browser
-# styles and lays the table out a second time, inside the bundle's longest task (Lighthouse total
-# blocking time; decision, a trace at 4x CPU: its two tables took 220-280 ms of a 430-540 ms task,
-# which was 50-80 ms with the tables left in place). The same wrapper is written here, when the
-# page is built, and overrides/main.html keeps Material from wrapping a table already in one.
+# Material wraps every Markdown table in its scroll wrapper when a page loads, and the browser
+# styles and lays the table out again inside the load's longest task (Lighthouse total blocking
+# time). The same wrapper is written here, at build time; overrides/main.html keeps Material from
+# wrapping a table already in one.
 # Only a table with no table inside it: Material wraps any other when the page loads, as before.
 _TABLE = re.compile(r"<table>(?:(?!<table[\s>]).)*?</table>", re.DOTALL)
 
@@ -170,10 +168,8 @@ _GROUP_TAG = re.compile(r"<(/?)g\b([^>]*?)\s*(/?)>")  # </g>; <g ...>; <g .../>,
 
 
 def lean_svg(svg: str) -> str:
-    """matplotlib's SVG with what changes nothing it draws taken out (Lighthouse performance,
-    total blocking time and dom-size: the Performance page is the site's largest, and its nine
-    charts were 1,920 of its 7,250 elements, 1,050 of which drew nothing; every element is
-    parsed, styled and laid out inside the page load's long tasks):
+    """matplotlib's SVG with what changes nothing it draws taken out (Lighthouse performance and
+    dom-size: every element is parsed, styled and laid out inside the page load's long tasks):
     - the RDF <metadata>;
     - the <style> of every chart: its `*{stroke-linejoin: round; stroke-linecap: butt}` put one
       more style sheet in the page, and one more rule that the browser tries on every element of
