@@ -6,12 +6,19 @@ import contextlib
 import html
 import os
 import re
+import shutil
 import subprocess
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from sidebyside.engine import Engine
+    from sidebyside.runner import Runner
 
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARY = re.compile(r"snippets: (\d+) run, (\d+) from cache, (\d+) failed")
@@ -93,6 +100,66 @@ def mkdocs_serve(project: Path):
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+# Two API-map entries as a category file holds them: one that agrees, one whose defaults differ.
+MAP_ENTRIES = """\
+- id: sum-axis
+  concept: sum along an axis
+  pytorch: torch.sum(x, dim=1)
+  tensorflow: tf.reduce_sum(x, axis=1)
+  inputs: {x: [3, 4]}
+  check: same
+  differences: []
+
+- id: std
+  concept: standard deviation
+  pytorch: torch.std(x)
+  tensorflow: tf.math.reduce_std(x)
+  inputs: {x: [5, 4]}
+  check: differs
+  match:
+    pytorch: torch.std(x, correction=0)
+    tensorflow: tf.math.reduce_std(x)
+  differences: ["n - 1 against n"]
+"""
+
+
+# -- A fixture project: tests/fixture_site copied, with pairs added (tests/test_engine.py, test_faults.py)
+
+FIXTURE = ROOT / "tests" / "fixture_site"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A copy of the fixture site, whose results go to its own store (.cache/snippets)."""
+    monkeypatch.delenv("SNIPPETS_CACHE_DIR", raising=False)
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+def write(root: Path, relpath: str, text: str) -> Path:
+    path = root / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def add_pair(root: Path, name: str, pytorch: str, tensorflow: str, page: str = "index.md") -> None:
+    """Write both snippets of a pair and name it in a page."""
+    write(root, f"snippets/{name}_pytorch.py", pytorch)
+    write(root, f"snippets/{name}_tensorflow.py", tensorflow)
+    page_path = root / "docs" / page
+    existing = page_path.read_text() if page_path.exists() else "# Page\n"
+    page_path.write_text(existing + f"\n```pair\n{name}\n```\n")
+
+
+def engine_for(root: Path, runner: Runner | None) -> Engine:
+    from sidebyside.engine import Engine
+    from sidebyside.settings import Settings
+
+    return Engine(Settings.for_project(root), runner=runner)
 
 
 @pytest.fixture(scope="module")

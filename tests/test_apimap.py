@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from urllib.parse import urljoin
 
 import pytest
+from conftest import MAP_ENTRIES as GOOD
 from conftest import ROOT
 
 from sidebyside import links
@@ -20,27 +21,6 @@ from sidebyside.apimap.render import markdown
 from sidebyside.compare import Verdict
 from sidebyside.data import DataError
 from sidebyside.store import Store
-
-GOOD = """\
-- id: sum-axis
-  concept: sum along an axis
-  pytorch: torch.sum(x, dim=1)
-  tensorflow: tf.reduce_sum(x, axis=1)
-  inputs: {x: [3, 4]}
-  check: same
-  differences: []
-
-- id: std
-  concept: standard deviation
-  pytorch: torch.std(x)
-  tensorflow: tf.math.reduce_std(x)
-  inputs: {x: [5, 4]}
-  check: differs
-  match:
-    pytorch: torch.std(x, correction=0)
-    tensorflow: tf.math.reduce_std(x)
-  differences: ["n - 1 against n"]
-"""
 
 
 def write(tmp_path: Path, text: str) -> Path:

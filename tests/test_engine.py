@@ -8,50 +8,18 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
-from conftest import SERVING, SUMMARY, build_env, mkdocs_build, mkdocs_serve
+from conftest import FIXTURE, SERVING, SUMMARY, add_pair, build_env, engine_for, mkdocs_build, mkdocs_serve, write
 
 from sidebyside import cache as cache_mod
 from sidebyside.engine import Engine, PairFailure
-from sidebyside.runner import Runner
 from sidebyside.settings import Settings
 from sidebyside.snippets import SnippetError, load_pair
-
-FIXTURE = Path(__file__).parent / "fixture_site"
-
-
-@pytest.fixture
-def project(tmp_path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURE, root)
-    return root
-
-
-def write(root: Path, relpath: str, text: str) -> Path:
-    path = root / relpath
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
-
-
-def add_pair(root: Path, name: str, pytorch: str, tensorflow: str, page: str = "index.md") -> None:
-    """Write both snippets of a pair and name it in a page."""
-    write(root, f"snippets/{name}_pytorch.py", pytorch)
-    write(root, f"snippets/{name}_tensorflow.py", tensorflow)
-    page_path = root / "docs" / page
-    existing = page_path.read_text() if page_path.exists() else "# Page\n"
-    page_path.write_text(existing + f"\n```pair\n{name}\n```\n")
-
-
-def engine_for(root: Path, runner: Runner | None) -> Engine:
-    return Engine(Settings.for_project(root), runner=runner)
 
 
 def failure_of(engine: Engine, name: str) -> str:

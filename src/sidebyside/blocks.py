@@ -22,6 +22,8 @@ class Fence:
     end: int  # index of the closing line; the number of lines when the block never closes
     info: str  # what follows the opening marker: 'pair rtol="1e-3"', 'python exec="on"'
     body: tuple[str, ...]
+    marker: str = "```"  # the run of backticks or tildes that opened it
+    closed: bool = True
 
     @property
     def language(self) -> str:
@@ -67,7 +69,8 @@ def fences(text: str) -> Iterator[Fence]:
         end = index + 1
         while end < len(lines) and not _closes(lines[end], opened["marker"]):
             end += 1
-        yield Fence(index, end, opened["info"].strip(), tuple(lines[index + 1 : end]))
+        body = tuple(lines[index + 1 : end])
+        yield Fence(index, end, opened["info"].strip(), body, opened["marker"], end < len(lines))
         index = end + 1
 
 

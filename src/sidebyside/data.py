@@ -23,13 +23,19 @@ from .links import href
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class DataError(ValueError):
+try:  # under MkDocs a BuildError stops the build with its message alone, no traceback
+    from mkdocs.exceptions import BuildError as _ErrorBase
+except ImportError:  # another builder: the message still names the file and line
+    _ErrorBase = Exception  # type: ignore[misc,assignment]
+
+
+class DataError(_ErrorBase, ValueError):
     """A problem with a data file, located as ``file:line: message``."""
 
     def __init__(self, path: Path | str, line: int, message: str) -> None:
         self.path = str(path)
         self.line = line
-        self.message = message
+        self.problem = message
         super().__init__(f"{self.path}:{line}: {message}")
 
 

@@ -86,6 +86,7 @@ class Engine:
         self.builds_marked = False
         self._collected: BuildPairs | None = None
         self._lock = threading.Lock()
+        self.rendered: list[str] = []  # every pair the fence asked for, in order: see the plugin
 
     @property
     def root(self) -> Path:
@@ -129,6 +130,7 @@ class Engine:
         MkDocs reads the configuration, which it does for each build."""
         with self._lock:
             self._collected = None
+            self.rendered.clear()
             self.results.new_build()
         cache_mod.forget_installed()
 
@@ -158,7 +160,7 @@ class Engine:
     def _collect(self, signature: tuple) -> BuildPairs:
         collected = BuildPairs(signature, scan(self.docs_dir))
         collected.pairs, collected.problems = _load_pairs(self.root, collected.references)
-        self.stats.failed += len(collected.problems)
+        self.stats.failed += len(collected.problems) + len(collected.scanned.problems)
         if not self.execute:
             return collected
         pairs = list(collected.pairs.values())
@@ -177,6 +179,7 @@ class Engine:
     def render(self, name: str, rtol: float | None = None, atol: float | None = None) -> Rendered:
         """The pair's tabs and verdict; PairFailure, naming every problem of the build, if any
         pair cannot be shown (the first fence stops the build)."""
+        self.rendered.append(name)
         collected = self.collect()
         problems = failures(collected)
         if problems:
@@ -256,7 +259,8 @@ def failures(collected: BuildPairs) -> list[str]:
     def where(name: str) -> str:
         return ", ".join(f"docs/{r.page}:{r.line}" for r in collected.references if r.name == name) or "(no page)"
 
-    messages = [f"{where(name)}: {problem}" for name, problem in collected.problems.items()]
+    messages = list(collected.scanned.problems)
+    messages += [f"{where(name)}: {problem}" for name, problem in collected.problems.items()]
     for name, pair in collected.pairs.items():
         for snippet in pair.snippets:
             outcome = collected.outcomes.get(snippet.relpath)

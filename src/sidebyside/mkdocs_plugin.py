@@ -13,8 +13,10 @@ collection, ends with exactly one ``snippets: N run, M from cache, F failed`` li
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
@@ -23,13 +25,14 @@ from .apimap import mentions
 from .blocks import title_index
 from .engine import Engine, engine_for, use_engine
 from .postprocess import lean_code, lean_styles, mark_varying, without_loaders, wrapped_tables
-from .results import log
 from .settings import Settings
+from .store import log
 
 
 class SideBySidePlugin(BasePlugin):
     engine: Engine
     dirty = False  # `mkdocs serve --dirty` rebuilds changed pages only
+    renders_before = 0  # pairs the engine had rendered when the current page began
 
     def on_startup(self, *, command, dirty):
         self.dirty = dirty
@@ -87,6 +90,7 @@ class SideBySidePlugin(BasePlugin):
 
     def on_page_markdown(self, markdown, page, config, files):
         """Under a page's title, links to its two notebooks."""
+        self.renders_before = len(self.engine.rendered)
         mine = [nb for nb in self.notebooks if nb.page == page.file.src_uri]
         if not mine:
             return markdown
@@ -117,8 +121,23 @@ class SideBySidePlugin(BasePlugin):
             html = mark_varying(html, Path(page.file.abs_src_path))
             body = f'<section class="sbs-notebook" data-search-exclude>\n{lean_code(wrapped_tables(html), notebook=True)}\n</section>'
             return notebooks.header(notebook, config.repo_url) + body
+        self._check_every_pair_rendered(page.file.src_uri)
         html, _ = mentions.link_mentions(html, page.file.src_uri, self.mentions)
         return lean_code(wrapped_tables(html))
+
+    def _check_every_pair_rendered(self, page: str) -> None:
+        """SuperFences shows a fence it does not take as a pair as text, silently (an unquoted
+        option: ```pair rtol=1e-3): every pair fence the scan found on the page must have rendered."""
+        rendered = Counter(self.engine.rendered[self.renders_before :])
+        for ref in self.engine.collect().references:
+            if ref.page != page:
+                continue
+            if not rendered[ref.name]:
+                raise PluginError(
+                    f"docs/{page}:{ref.line}: this ```pair fence ({ref.name}) did not render as a pair: "
+                    'give each option a quoted value, like ```pair rtol="1e-3"'
+                )
+            rendered[ref.name] -= 1
 
     def _summarize(self) -> None:
         if not self.summarized:  # strict mode raises after post_build and calls on_build_error

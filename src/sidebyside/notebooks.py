@@ -16,8 +16,12 @@ never into ``docs/``: they are build output) and hands them to mkdocs-jupyter as
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -242,8 +246,19 @@ def dumps(notebook: dict) -> str:
 
 def source_dir(engine) -> Path:
     """The folder that stands in for ``docs/`` for the notebooks: they are ``notebooks/<name>``
-    in it, as they are in the site."""
-    return engine.store.directory / "notebook-pages"
+    in it, as they are in the site. One per project: checkouts may share a store."""
+    project = hashlib.sha256(str(engine.root).encode()).hexdigest()[:16]
+    folder = engine.store.directory / "notebook-pages" / project
+    try:
+        (folder / DIRECTORY).mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only or full store: the notebooks are built all the same
+        return _spare_dir(project)
+    return folder if os.access(folder / DIRECTORY, os.W_OK) else _spare_dir(project)
+
+
+@functools.cache
+def _spare_dir(project: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f"sidebyside-notebooks-{project}-"))
 
 
 def write_all(engine, site_url: str, which: list[Notebook] | None = None) -> list[tuple[Notebook, Path]]:

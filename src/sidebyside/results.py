@@ -8,16 +8,13 @@ later failure loses nothing.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 from . import cache as cache_mod
 from .outcome import Outcome
 from .runner import Runner
 from .snippets import Framework, Snippet
-from .store import Store
-
-log = logging.getLogger("mkdocs.plugins.sidebyside")
+from .store import Store, log
 
 
 @dataclass

@@ -30,6 +30,7 @@ from .snippets import FRAMEWORKS, Framework, Snippet
 
 STARTUP_TIMEOUT = 300.0  # importing TensorFlow on a busy 2-core machine can take a while
 GRACE = 3.0  # after the timeout, time for the worker's stack dump to land
+OUTPUT_LIMIT = 100_000  # characters a snippet may print: the page, search index, notebook and store hold them
 
 
 def worker_env(home: Path | None = None) -> dict[str, str]:
@@ -193,6 +194,12 @@ class Runner:
             )
             outcome.seconds = time.perf_counter() - started
             raw = output_path.read_text(encoding="utf-8", errors="replace") if output_path.exists() else ""
+            if len(raw) > OUTPUT_LIMIT:
+                outcome.output = clean(raw[-2000:])
+                outcome.error = Failure(
+                    f"printed {len(raw):,} characters; a pair shows at most {OUTPUT_LIMIT:,}: print less", None
+                )
+                return outcome
             outcome.output = clean(raw)
             if reply is None:
                 outcome.error = self._lost(snippet, worker, timeout, _line_in(raw, str(snippet.path)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -22,6 +23,7 @@ from .outcome import Outcome
 
 NAMESPACES = ("snippet", "api-map")
 # A record's file name; the bare and "apimap-" names are those of the versions before namespaces.
+log = logging.getLogger("mkdocs.plugins.sidebyside")  # the one logger of the package
 _RECORD = re.compile(r"(?:(?:snippet|api-map|apimap)-)?[0-9a-f]{64}\.json")
 
 
@@ -48,6 +50,7 @@ class Store:
     def __init__(self, directory: Path):
         self.directory = directory
         self.used: set[str] = set()  # file names read or written since the build began
+        self.unwritable = False  # a write failed: warned once
 
     def _path(self, namespace: str, record_key: str) -> Path:
         assert namespace in NAMESPACES, namespace
@@ -64,8 +67,16 @@ class Store:
         return value
 
     def write(self, namespace: str, record_key: str, value: object) -> None:
+        """Store ``value``; a folder that cannot be written (read-only, full) costs the record,
+        with one warning, not the build."""
         path = self._path(namespace, record_key)
-        write_json(path, value)
+        try:
+            write_json(path, value)
+        except OSError as error:
+            if not self.unwritable:
+                log.warning("snippets: results are not kept: cannot write to %s (%s)", self.directory, error.strerror)
+            self.unwritable = True
+            return
         self.used.add(path.name)
 
     def outcome(self, record_key: str) -> Outcome | None:

@@ -74,7 +74,7 @@ def encode(value: Any, where: str = "result") -> dict:
         array = np.asarray(value)
     except Exception:  # ragged lists and the like
         array = None
-    if isinstance(value, (list, tuple)) and (array is None or array.dtype == object):
+    if isinstance(value, (list, tuple)) and (array is None or array.dtype.kind in "OUS"):  # mixed, or strings
         return {"kind": "list", "items": [encode(v, f"{where}[{i}]") for i, v in enumerate(value)]}
     if array is None or array.dtype.kind not in "biuf" and array.dtype.name != "bfloat16":
         raise ResultError(
@@ -205,7 +205,46 @@ def _report(exc: BaseException, path: str) -> dict:
     }
 
 
-def run_one(request: dict) -> dict:
+class ProcessSettings:
+    """What a snippet can change for the whole process and `python snippet.py` starts afresh:
+    NumPy's and PyTorch's print options, PyTorch's default dtype, thread count and determinism,
+    Keras' float type, dtype policy, epsilon and image layout, eager tf.functions. Read when the
+    worker starts (Keras, imported later, from its defaults) and put back after every snippet,
+    so that no snippet's output depends on the ones that ran before it in the same worker."""
+
+    _KERAS = {"floatx": "float32", "dtype_policy": "float32", "epsilon": 1e-07, "image_data_format": "channels_last"}
+
+    def __init__(self) -> None:
+        import numpy
+
+        self.numpy = numpy.get_printoptions()
+        torch = sys.modules.get("torch")
+        self.torch = None
+        if torch is not None:
+            printing = dict(vars(torch._tensor_str.PRINT_OPTS))
+            deterministic = torch.are_deterministic_algorithms_enabled()
+            self.torch = (torch.get_default_dtype(), torch.get_num_threads(), deterministic, printing)
+
+    def restore(self) -> None:
+        sys.modules["numpy"].set_printoptions(**self.numpy)
+        torch = sys.modules.get("torch")
+        if torch is not None and self.torch is not None:
+            dtype, threads, deterministic, printing = self.torch
+            torch.set_default_dtype(dtype)
+            if torch.get_num_threads() != threads:
+                torch.set_num_threads(threads)
+            torch.use_deterministic_algorithms(deterministic)
+            vars(torch._tensor_str.PRINT_OPTS).update(printing)
+        keras = sys.modules.get("keras")
+        if keras is not None and hasattr(keras, "config"):
+            for name, value in self._KERAS.items():
+                getattr(keras.config, f"set_{name}")(value)
+        tf = sys.modules.get("tensorflow")
+        if tf is not None and hasattr(tf, "config"):
+            tf.config.run_functions_eagerly(False)
+
+
+def run_one(request: dict, settings: ProcessSettings | None = None) -> dict:
     path = request["path"]
     with open(path, encoding="utf-8") as handle:
         source = handle.read()
@@ -230,6 +269,11 @@ def run_one(request: dict) -> dict:
             stray = stop_strays() if error is not None else 0
             if stray:
                 sys.stderr.write(f"sidebyside: stopped {stray} process(es) the snippet left running\n")
+    if settings is not None:  # after the output is restored: a problem here goes to the build log
+        try:
+            settings.restore()
+        except Exception as problem:  # noqa: BLE001 - the worker must answer all the same
+            sys.stderr.write(f"sidebyside: could not restore the process settings: {problem!r}\n")
     return {"ok": error is None, "seconds": seconds, "result": result, "measured": measured, "error": error}
 
 
@@ -260,10 +304,11 @@ def main() -> None:
 
     if module_name != "-":
         importlib.import_module(module_name)  # Keras stays lazy: it loads when a snippet uses it
+    settings = ProcessSettings() if module_name != "-" else None  # a fresh interpreter runs one snippet
     protocol.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
         request = json.loads(line)
-        response = run_one(request)
+        response = run_one(request, settings)
         # Versions after the run: a fresh interpreter imports its framework inside the snippet.
         response["versions"] = versions()
         protocol.write(json.dumps(response) + "\n")

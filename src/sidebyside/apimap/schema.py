@@ -307,5 +307,13 @@ def category_title(docs_dir: Path, path: Path) -> str:
 
 
 def all_entries(docs_dir: Path) -> list[Entry]:
-    """Every entry of every category, in the order of the files."""
-    return [entry for path in files(docs_dir) for entry in load(path)]
+    """Every entry of every category, in the order of the files; an id used in two files is a
+    :class:`DataError` at the second (each id is one anchor, and one set of checked values)."""
+    entries = [entry for path in files(docs_dir) for entry in load(path)]
+    first: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.id in first:
+            other = first[entry.id]
+            raise DataError(entry.path, entry.line, f"entry {entry.id!r}: id already used in {other.path}:{other.line}")
+        first[entry.id] = entry
+    return entries
