@@ -100,6 +100,18 @@ def test_a_store_that_cannot_be_written_warns_once_and_keeps_nothing(tmp_path, c
     assert store.read("snippet", "0" * 64) is None
 
 
+def test_a_store_removed_while_a_build_runs_keeps_what_comes_after(tmp_path):
+    """`make clear-cache` during a build: the next results are stored all the same, whole."""
+    import shutil
+
+    store = Store(tmp_path / "snippets")
+    store.write("snippet", "0" * 64, {"a": 1})
+    shutil.rmtree(tmp_path / "snippets")
+    store.write("snippet", "1" * 64, {"b": 2})
+    assert store.read("snippet", "1" * 64) == {"b": 2} and store.read("snippet", "0" * 64) is None
+    assert [path.name for path in (tmp_path / "snippets").iterdir()] == [f"snippet-{'1' * 64}.json"]
+
+
 def test_a_build_with_a_store_it_cannot_write_still_publishes_every_output(project, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
@@ -150,3 +162,64 @@ def test_a_list_of_strings_is_a_result(project, runner):
             "items": [{"kind": "text", "value": "a"}, {"kind": "text", "value": "b"}],
         }
     )
+
+
+def _processes_with(marker: str) -> list[int]:
+    """The processes whose environment holds ``marker``: a build's and everything it started."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker.encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+        except OSError:  # gone, or not ours
+            continue
+    return found
+
+
+def test_ctrl_c_during_a_build_stops_every_snippet_and_keeps_what_finished(project, tmp_path):
+    """Ctrl-C while snippets run: the build stops within seconds, says so, logs no failure and no
+    traceback, leaves no process behind (the fresh interpreter included) and stores what finished."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from conftest import build_env
+
+    slow = "import time\n\ntime.sleep(600)\nresult = 1.0\n"
+    add_pair(project, "demo/slow", slow, "# snippet: fresh\n" + slow)
+    marker = f"SBS_INTERRUPT_TEST={uuid.uuid4().hex}"
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    build = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
+        cwd=project,
+        env=build_env(**dict([marker.split("=")]), TMPDIR=str(temp)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # a terminal's Ctrl-C reaches its whole foreground group
+    )
+    assert build.stdout is not None
+    log = []
+    for line in build.stdout:  # the quick pair's two snippets finish first, one per framework
+        log.append(line)
+        if sum(" ok in " in seen for seen in log) == 2:
+            break
+    time.sleep(2)  # the slow snippets are running now, one of them in a fresh interpreter
+    os.killpg(build.pid, signal.SIGINT)
+    started = time.monotonic()
+    rest, _ = build.communicate(timeout=60)
+    output = "".join(log) + rest
+    assert build.returncode != 0 and time.monotonic() - started < 30, output
+    assert "snippets: interrupted: 2 of 4 finished" in output, output
+    assert "FAILED" not in output and "Traceback" not in output, output
+    deadline = time.monotonic() + 10
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_with(marker) == []
+    stored = sorted(path.name for path in (project / ".cache" / "snippets").iterdir() if path.is_file())
+    assert len(stored) == 2 and all(re.fullmatch(r"snippet-[0-9a-f]{64}\.json", name) for name in stored), stored
+    assert list(temp.iterdir()) == []  # the run's folders, workers' included, are gone

@@ -32,6 +32,7 @@ from .links import page_url, relative_url
 from .outcome import Outcome
 from .scan import scan_references
 from .snippets import FRAMEWORKS, Pair
+from .store import write_text
 
 DIRECTORY = "notebooks"  # the site's folder for them, and the cache's
 COLAB_BRANCH = "notebooks"  # the branch the deploy workflow publishes them to, for Colab
@@ -273,7 +274,7 @@ def write_all(engine, site_url: str, which: list[Notebook] | None = None) -> lis
         content = dumps(build(notebook, text, collected.pairs, collected.outcomes, site_url))
         path = directory / notebook.filename
         if not path.exists() or path.read_text(encoding="utf-8") != content:
-            path.write_text(content, encoding="utf-8")
+            write_text(path, content)  # atomic: `mkdocs serve` and a build may both write it
         written.append((notebook, path))
     return written
 

@@ -110,7 +110,15 @@ class Results:
                 self.stats.failed += 1
                 log.error("snippets: %s %s FAILED: %s", count, snippet.id, outcome.failure())
 
-        self.runner().run_all([snippet for snippet, _ in missing], done)
+        try:
+            self.runner().run_all([snippet for snippet, _ in missing], done)
+        except KeyboardInterrupt:
+            log.warning(
+                "snippets: interrupted: %d of %d finished (what succeeded is stored); the rest run next build",
+                finished[0],
+                total,
+            )
+            raise
 
     @property
     def started(self) -> bool:
@@ -120,6 +128,8 @@ class Results:
     def runner(self) -> Runner:
         """The runner (its framework workers), made on first use: the pairs' and the API map's
         checks run in it."""
+        if self._runner is not None and self._owns_runner and self._runner.stopping.is_set():
+            self.close()  # stopped by an error in an earlier build (mkdocs serve): start afresh
         if self._runner is None:
             self._runner = Runner(self.timeout)
         return self._runner

@@ -3,7 +3,8 @@
 Each snippet gets a new ``__main__`` module and its own temporary working directory. A snippet
 that outlives its timeout is stopped: its worker (and everything it started) is killed and the
 next snippet of that framework gets a new worker. A worker that dies while running a snippet
-(``os._exit``, a segfault) is reported with what the snippet printed up to then.
+(``os._exit``, a segfault) is reported with what the snippet printed up to then. An interrupted
+run (Ctrl-C) kills every worker, reports nothing for the snippets it cut short, and re-raises.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ from .snippets import FRAMEWORKS, Framework, Snippet
 STARTUP_TIMEOUT = 300.0  # importing TensorFlow on a busy 2-core machine can take a while
 GRACE = 3.0  # after the timeout, time for the worker's stack dump to land
 OUTPUT_LIMIT = 100_000  # characters a snippet may print: the page, search index, notebook and store hold them
+
+
+class Interrupted(Exception):
+    """The runner was stopped while a snippet ran: that snippet has no outcome."""
 
 
 def worker_env(home: Path | None = None) -> dict[str, str]:
@@ -145,31 +150,86 @@ def _line_in(text: str, path: str) -> int | None:
     return int(lines[0] if "most recent call first" in text else lines[-1])
 
 
-class Runner:
-    """Runs snippets; one reused worker per framework, started on first use."""
+class Pool:
+    """The workers of a run: one reused per framework, and the fresh ones while they run."""
 
-    def __init__(self, default_timeout: float):
-        self.default_timeout = default_timeout
+    def __init__(self) -> None:
         self.home = Path(tempfile.mkdtemp(prefix="sidebyside-"))
         self.workers: dict[str, Worker] = {}
-        self.lock = threading.Lock()
+        self.live: set[Worker] = set()  # every worker not yet closed, the fresh ones too
+        self.stopping = threading.Event()
+        self.lock = threading.RLock()
+
+    def new(self, module: str) -> Worker:
+        with self.lock:  # stop() holds it too: a worker is either killed by it or never started
+            if self.stopping.is_set():
+                raise Interrupted
+            worker = Worker(module, self.home)
+            self.live.add(worker)
+            return worker
 
     def start(self, frameworks: Iterable[Framework]) -> None:
         """Start workers ahead of time, so that both frameworks import in parallel."""
         with self.lock:
             for fw in frameworks:
                 if fw.key not in self.workers or not self.workers[fw.key].alive():
-                    self.workers[fw.key] = Worker(fw.module, self.home)
+                    self.workers[fw.key] = self.new(fw.module)
 
-    def _worker_for(self, snippet: Snippet) -> Worker:
+    def for_snippet(self, snippet: Snippet) -> Worker:
         if snippet.options.fresh:
-            return Worker("-", self.home)
+            return self.new("-")
         self.start([snippet.framework])
         return self.workers[snippet.framework.key]
 
+    def forget(self, snippet: Snippet, worker: Worker) -> None:
+        """No later snippet of this framework goes to ``worker``."""
+        with self.lock:
+            if self.workers.get(snippet.framework.key) is worker:
+                del self.workers[snippet.framework.key]
+
+    def close_one(self, worker: Worker) -> None:
+        worker.close()
+        with self.lock:
+            self.live.discard(worker)
+
+    def stop(self) -> None:
+        """Kill every worker now (from any thread); the pool starts no new one."""
+        with self.lock:
+            self.stopping.set()
+            workers = list(self.live)
+        for worker in workers:
+            worker.kill()
+
+    def close(self) -> None:
+        self.stop()  # a build still running in another thread (mkdocs serve's) stops here
+        with self.lock:
+            workers, self.workers, self.live = list(self.live), {}, set()
+        for worker in workers:
+            worker.close()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+class Runner:
+    """Runs snippets in a :class:`Pool` of workers, started on first use."""
+
+    def __init__(self, default_timeout: float):
+        self.default_timeout = default_timeout
+        self.pool = Pool()
+        self.home = self.pool.home
+        self.stopping = self.pool.stopping  # set once stop() or close() was called
+
+    def start(self, frameworks: Iterable[Framework]) -> None:
+        self.pool.start(frameworks)
+
+    def stop(self) -> None:
+        self.pool.stop()
+
+    def close(self) -> None:
+        self.pool.close()
+
     def run(self, snippet: Snippet) -> Outcome:
         timeout = snippet.timeout(self.default_timeout)
-        worker = self._worker_for(snippet)
+        worker = self.pool.for_snippet(snippet)
         workdir = Path(tempfile.mkdtemp(prefix="run-", dir=self.home))
         cwd = workdir / "cwd"
         cwd.mkdir()
@@ -216,17 +276,11 @@ class Runner:
             self._after(snippet, worker, outcome)
             shutil.rmtree(workdir, ignore_errors=True)
 
-    def _forget(self, snippet: Snippet, worker: Worker) -> None:
-        """No later snippet of this framework goes to ``worker``."""
-        with self.lock:
-            if self.workers.get(snippet.framework.key) is worker:
-                del self.workers[snippet.framework.key]
-
     def _lost(self, snippet: Snippet, worker: Worker, timeout: float, line: int | None) -> Failure:
         """A worker that did not answer: it timed out (and is killed now) or it died."""
         timed_out = worker.alive()
         worker.kill()
-        self._forget(snippet, worker)
+        self.pool.forget(snippet, worker)
         if timed_out:
             return Failure(f"timed out after {timeout:g} s (worker killed)", line)
         return Failure(f"the interpreter died with exit code {worker.proc.returncode}", line)
@@ -239,37 +293,50 @@ class Runner:
             fw.module for fw in FRAMEWORKS.values() if fw.key != snippet.framework.key and fw.module in outcome.versions
         ]
         if snippet.options.fresh:
-            worker.close()
+            self.pool.close_one(worker)
         elif foreign:
-            self._forget(snippet, worker)
-            worker.close()
+            self.pool.forget(snippet, worker)
+            self.pool.close_one(worker)
 
     def run_all(self, snippets: list[Snippet], done: Callable[[Snippet, Outcome], None]) -> None:
         """Run snippets, one thread per framework so that both workers are busy at once; then
-        the snippets marked ``alone``, one at a time, with nothing else running."""
+        the snippets marked ``alone``, one at a time, with nothing else running. ``done`` gets
+        each outcome; on an interrupt (or an error in ``done``) it gets none of those cut short,
+        every worker is killed and the exception is raised here."""
         by_framework: dict[str, list[Snippet]] = {}
         alone = [snippet for snippet in snippets if snippet.options.alone]
         for snippet in snippets:
             if not snippet.options.alone:
                 by_framework.setdefault(snippet.framework.key, []).append(snippet)
-        self.start(
-            snippets_[0].framework for snippets_ in by_framework.values() if any(not s.options.fresh for s in snippets_)
-        )
+        errors: list[BaseException] = []
 
         def lane(items: list[Snippet]) -> None:
-            for snippet in items:
-                done(snippet, self.run(snippet))
+            try:
+                self._run_lane(items, done)
+            except BaseException as error:  # raised again in the main thread, below
+                errors.append(error)
+                self.stop()
 
         threads = [threading.Thread(target=lane, args=(items,)) for items in by_framework.values()]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        lane(alone)  # the workers are idle now: each of these has the machine to itself
+        try:
+            self.start(items[0].framework for items in by_framework.values() if any(not s.options.fresh for s in items))
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            if errors:
+                raise errors[0]
+            self._run_lane(alone, done)  # the workers are idle now: each has the machine to itself
+        except BaseException:
+            self.stop()
+            for thread in threads:
+                if thread.ident is not None:
+                    thread.join()
+            raise
 
-    def close(self) -> None:
-        with self.lock:
-            workers, self.workers = list(self.workers.values()), {}
-        for worker in workers:
-            worker.close()
-        shutil.rmtree(self.home, ignore_errors=True)
+    def _run_lane(self, items: list[Snippet], done: Callable[[Snippet, Outcome], None]) -> None:
+        for snippet in items:
+            outcome = self.run(snippet)
+            if self.stopping.is_set():  # cut short by stop(): neither a result nor a failure
+                raise Interrupted
+            done(snippet, outcome)

@@ -3,7 +3,7 @@
 Each result is a JSON record, ``<namespace>-<key>.json`` in one folder (``.cache/snippets``, or
 ``SNIPPETS_CACHE_DIR``). Its key is the hash of everything that can change it (:func:`key`), so a
 stale record is never looked up again; a record that cannot be read back whole is a miss; every
-write is atomic (:func:`write_json`), so a reader never sees half a record. After a whole build,
+write is atomic (:func:`write_text`), so a reader never sees half a record. After a whole build,
 :meth:`Store.prune` deletes the records that build did not use, so the folder does not grow
 (not in a folder set with ``SNIPPETS_CACHE_DIR``, which other checkouts may share).
 """
@@ -33,12 +33,18 @@ def key(material: object) -> str:
 
 
 def write_json(path: Path, value: object) -> None:
-    """Write ``value`` as JSON to ``path`` atomically: a reader sees the old file or the new one."""
+    """Write ``value`` as JSON to ``path`` atomically (:func:`write_text`)."""
+    write_text(path, json.dumps(value))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically: a reader sees the old file or the new one, and a
+    folder removed meanwhile is made again."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(value, handle)
+            handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
