@@ -380,3 +380,43 @@ def test_a_category_without_its_page_names_the_file_to_write(tmp_path):
     (tmp_path / "api-map").mkdir()
     (tmp_path / "api-map" / "extra.md").write_text("# API map: Extra things\n\nText.\n", encoding="utf-8")
     assert schema.category_title(tmp_path, data) == "Extra things"
+
+
+def test_a_difference_that_shows_an_argument_is_code_the_map_runs(tmp_path):
+    """A sentence like "`torch.gather(x, dim, i)` is `tf.gather(..., batch_dims=dim)`" was wrong
+    for every axis but the last, and no entry ran it: a call with a keyword argument in the
+    differences must be run by the entry or by one it names in shown_by."""
+    path = tmp_path / schema.DATA_DIR / "reductions.yml"
+    path.parent.mkdir(parents=True)
+    claim = 'differences: ["`tf.math.reduce_std(x, keepdims=True)` keeps the axis"]'
+    text = GOOD.replace('differences: ["n - 1 against n"]', claim)
+    path.write_text(text)
+    with pytest.raises(DataError) as caught:
+        schema.all_entries(tmp_path)
+    assert f"{path}:18: entry 'std': differences show `tf.math.reduce_std(x, keepdims=True)`" in str(caught.value)
+    assert "calls reduce_std with keepdims=" in str(caught.value)
+    shown = textwrap.dedent("""
+        - id: std-keepdims
+          concept: standard deviation, keeping the axis
+          pytorch: torch.std(x, dim=1, correction=0, keepdim=True)
+          tensorflow: tf.math.reduce_std(x, axis=1, keepdims=True)
+          inputs: {x: [5, 4]}
+          check: same
+          differences: []
+        """)
+    path.write_text(text.replace(claim, claim + "\n  shown_by: [std-keepdims]") + shown)
+    entries = schema.all_entries(tmp_path)
+    assert entries[1].shown_by == ("std-keepdims",)
+    path.write_text(text.replace(claim, claim + "\n  shown_by: [std-keep]") + shown)
+    with pytest.raises(DataError, match="shown_by: 'std-keep' is not another entry"):
+        schema.all_entries(tmp_path)
+
+
+def test_shown_by_links_the_entries_that_show_a_difference(built_site):
+    from conftest import page_html
+
+    html = page_html(built_site, "api-map/indexing/index.html")
+    entry = html[html.index('id="api-gather"') :]
+    entry = entry[: entry.index('class="sbs-api-entry"')]
+    assert "Shown by:" in entry
+    assert 'href="#api-gather-first-axis"' in entry and 'href="#api-gather-middle-axis"' in entry

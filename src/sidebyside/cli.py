@@ -57,10 +57,11 @@ def _run_pair(engine: Engine, name: str, fresh_cache: bool) -> int:
 def _api_map(engine: Engine, paths: list[Path]) -> int:
     from .apimap.check import check, values
     from .apimap.render import summary
-    from .apimap.schema import files, load
+    from .apimap.schema import all_entries, files, load
     from .data import DataError
 
     try:
+        all_entries(engine.docs_dir)  # ids unique across files, differences backed by code
         for path in paths or files(engine.docs_dir):
             entries = load(path)
             found = values(entries, engine)

@@ -79,6 +79,16 @@ def _checked_line(item: Checked, found: dict[tuple[str, str], dict] | None) -> s
     )
 
 
+def _shown_by(e: Entry) -> str:
+    """The entries whose code shows this one's differences, linked where they stand."""
+    by_id = {entry.id: entry for entry in all_entries(get_engine().docs_dir)}
+    links = [
+        f"[{by_id[other].concept}]({href(page_of(by_id[other].path), f'api-{other}', page_of(e.path))})"
+        for other in e.shown_by
+    ]
+    return f"- **Shown by:** {'; '.join(links)}."
+
+
 def summary(item: Checked, found: dict[tuple[str, str], dict]) -> str:
     """One line for the command line: the entry's check line without its Markdown."""
     return re.sub(r"\*\*|`", "", _checked_line(item, found))[2:]
@@ -110,6 +120,8 @@ def markdown(checked: list[Checked], found: dict[tuple[str, str], dict] | None) 
                 f"what to write instead of {other}'s call."
             )
         lines += [f"- {text}" for text in e.differences]
+        if e.shown_by:
+            lines.append(_shown_by(e))
         lines += [_checked_line(item, found), "", "</div>"]
         parts.append("\n".join(lines))
     return "\n\n".join(parts)

@@ -29,6 +29,10 @@ entry has these keys:
     ``pytorch`` or ``tensorflow``: that side has no direct equivalent, its code is what to do instead
 ``rtol`` (optional)
     relative tolerance (default 1e-5), with the reason in ``differences``
+``shown_by`` (optional)
+    ids of other entries whose code shows what ``differences`` say (linked under them); a call
+    with a keyword argument in ``differences`` must be run by this entry or one of these
+    (:mod:`sidebyside.apimap.backing`)
 """
 
 from __future__ import annotations
@@ -43,13 +47,14 @@ import yaml
 from ..blocks import title
 from ..data import DataError, Located, load_yaml, require_keys
 from ..snippets import FRAMEWORKS
+from .backing import check_backed
 
 DATA_DIR = Path("data") / "api_map"  # relative to the site's docs directory
 MAP_DIR = "api-map/"  # the map's pages: index.md lists every entry, <category>.md shows them
 MAP_PAGE = MAP_DIR + "index.md"
 CHECKS = ("same", "differs", "resolves")
 _FIELDS = ("id", "concept", "pytorch", "tensorflow", "check", "differences")
-_OPTIONAL = ("inputs", "match", "names", "missing", "rtol")
+_OPTIONAL = ("inputs", "match", "names", "missing", "rtol", "shown_by")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ROOTS = {"pytorch": ("torch",), "tensorflow": ("tf", "keras")}
 
@@ -70,6 +75,8 @@ class Entry:
     path: Path
     line: int
     starts: tuple[tuple[int, int], ...] = ()  # file line of each code, per framework: (as written, match)
+    shown_by: tuple[str, ...] = ()  # ids of the entries whose code shows the differences
+    difference_lines: tuple[int, ...] = ()  # the file line of each of ``differences``
 
     def code(self, framework: str) -> str:
         return self.pytorch if framework == "pytorch" else self.tensorflow
@@ -232,6 +239,7 @@ def _entry(located: Located, index: int) -> Entry:
         (_start(fields[fw]), _start(fields["match"].mapping("match")[fw]) if match else 0) for fw in FRAMEWORKS
     )
     differences = fields["differences"].items(f"{what}: differences")
+    shown_by = fields["shown_by"].items(f"{what}: shown_by") if "shown_by" in fields else []
     return Entry(
         id=ident,
         concept=fields["concept"].text(f"{what}: concept"),
@@ -247,6 +255,8 @@ def _entry(located: Located, index: int) -> Entry:
         path=located.path,
         line=located.line,
         starts=starts,
+        shown_by=tuple(item.text(f"{what}: shown_by") for item in shown_by),
+        difference_lines=tuple(item.line for item in differences),
     )
 
 
@@ -316,4 +326,5 @@ def all_entries(docs_dir: Path) -> list[Entry]:
             other = first[entry.id]
             raise DataError(entry.path, entry.line, f"entry {entry.id!r}: id already used in {other.path}:{other.line}")
         first[entry.id] = entry
+    check_backed(entries)
     return entries
