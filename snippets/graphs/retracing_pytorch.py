@@ -42,6 +42,8 @@ def compiled(**options):
 print(f"{'scenario':<28}{'calls':>6}{'compiles':>9}")
 count("n: Python int, 4 values", compiled(),
       [(x, n) for n in (1, 2, 3, 4)])
+count("n: Python int, relaxed", compiled(),  # the default
+      [(x, n) for n in (1, 2, 3, 4)])
 count("n: tensor, 4 values", compiled(),
       [(x, torch.tensor(float(n))) for n in (1, 2, 3, 4)])
 count("x: 4 lengths, static", compiled(dynamic=False),

@@ -43,6 +43,8 @@ def spec(shape):  # x of this shape, n a float32 scalar
 print(f"{'scenario':<28}{'calls':>6}{'traced':>7}{'count':>7}")
 count("n: Python int, 4 values", compiled(),
       [(x, n) for n in (1, 2, 3, 4)])
+count("n: Python int, relaxed", compiled(reduce_retracing=True),
+      [(x, n) for n in (1, 2, 3, 4)])
 count("n: tensor, 4 values", compiled(),
       [(x, tf.constant(float(n))) for n in (1, 2, 3, 4)])
 count("x: 4 lengths, static", compiled(),  # the default
