@@ -8,9 +8,13 @@ the block that asked, and the strict build stops; a table never renders empty.
 from __future__ import annotations
 
 import platform
+import sys
 from importlib import metadata
 from typing import Any
 
+from packaging.version import Version
+
+from . import releases
 from .cache import imported_distributions
 from .engine import PairFailure, get_engine
 from .render import anchor, preview_note, varying
@@ -24,6 +28,8 @@ _LABELS = {
     "python": "Python",
 }
 _BUILD_TOOLS = ("mkdocs", "mkdocs-material", "markdown-exec", "pymdown-extensions")
+# The package each reported version comes from, where its name differs (the Linux wheel).
+_DISTRIBUTIONS = {"tensorflow": "tensorflow-cpu" if sys.platform == "linux" else "tensorflow"}
 
 
 class TableError(PairFailure):
@@ -65,20 +71,42 @@ def pairs_on(engine, page: str, function: str) -> list[str]:
 
 
 def versions_table() -> str:
-    """Markdown table: what the snippets ran with (reported by the workers) and the build tools."""
+    """Markdown table: what the snippets ran with (reported by the workers) and the build tools,
+    each with the newest release known when the pins were last reviewed."""
     engine = get_engine()
     ran = engine.collect().versions() if engine.execute else {}
-    rows = ["| Component | Version | Source |", "| --- | --- | --- |"]
+    reviewed, listed = releases.load(engine.root, engine.docs_dir)
+    newest = {release.name: release.newest for release in listed}
+
+    def latest(distribution: str, version: str) -> str:
+        known = newest.get(distribution)
+        if known is None:
+            return "–"
+        return "the same" if Version(known) == Version(Version(version).public) else f"`{known}`"
+
+    day = f"{reviewed:%B} {reviewed.day}, {reviewed.year}"
+    rows = [f"| Component | Version | Newest release on {day} | Source |", "| --- | --- | --- | --- |"]
     for name, label in _LABELS.items():
         if name in ran:
-            rows.append(f"| {label} | `{ran[name]}` | reported by the snippet workers |")
+            distribution = _DISTRIBUTIONS.get(name, name)
+            rows.append(
+                f"| {label} | `{ran[name]}` | {latest(distribution, ran[name])} | reported by the snippet workers |"
+            )
     for name in _BUILD_TOOLS:
-        rows.append(f"| {name} | `{metadata.version(name)}` | installed for the build |")
+        version = metadata.version(name)
+        rows.append(f"| {name} | `{version}` | {latest(name, version)} | installed for the build |")
     for machine in engine.collect().machines() if engine.execute else []:
-        rows.append(f"| Machine | {machine} | where the snippets ran (from their results) |")
-    rows.append(f"| Platform | `{platform.system()} {platform.machine()}` | build machine |")
+        rows.append(f"| Machine | {machine} | | where the snippets ran (from their results) |")
+    rows.append(f"| Platform | `{platform.system()} {platform.machine()}` | | build machine |")
     note = "" if engine.execute else "\n\n" + preview_note("no snippet ran, so no framework version is reported")
-    return "\n".join(rows) + note
+    link = "\n\nEvery pin, and how a weekly build tries the newest releases: [About](about.md#versions-pins-and-the-newest-releases)."
+    return "\n".join(rows) + note + link
+
+
+def releases_table() -> str:
+    """Markdown table: every pinned package, its pin and the newest release at the last review."""
+    engine = get_engine()
+    return releases.table(engine.root, engine.docs_dir)
 
 
 def verbosity_table(page: str) -> str:
