@@ -415,7 +415,7 @@ def test_a_difference_that_shows_an_argument_is_code_the_map_runs(tmp_path):
 def test_shown_by_links_the_entries_that_show_a_difference(built_site):
     from conftest import page_html
 
-    html = page_html(built_site, "api-map/indexing/index.html")
+    html = page_html(built_site, "api-map/indexing.md")
     entry = html[html.index('id="api-gather"') :]
     entry = entry[: entry.index('class="sbs-api-entry"')]
     assert "Shown by:" in entry

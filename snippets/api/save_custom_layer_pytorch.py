@@ -34,11 +34,13 @@ except pickle.UnpicklingError as error:
 whole = torch.load("model.pt", weights_only=False)
 # 3. The usual way: build the model in code, then load weights.
 fresh = nn.Sequential(Scale())
-print("load_state_dict:", fresh.load_state_dict(torch.load("weights.pt")))
+state = torch.load("weights.pt")
+print("load_state_dict:", fresh.load_state_dict(state))
 
 with torch.no_grad():
     outputs = [m(x) for m in (model, whole, fresh)]
 for label, out in zip(("saved", "unpickled", "state_dict"), outputs):
-    print(f"{label:<11}", " ".join(f"{v:7.4f}" for v in out.numpy().ravel()))
+    values = " ".join(f"{v:7.4f}" for v in out.numpy().ravel())
+    print(f"{label:<11}", values)
 
 result = torch.stack(outputs)  # compared with Keras'

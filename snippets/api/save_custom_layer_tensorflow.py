@@ -48,6 +48,7 @@ registered = keras.models.load_model("registered.keras")
 
 outputs = [m(x) for m in (model, passed, registered)]
 for label, out in zip(("saved", "custom_obj", "registered"), outputs):
-    print(f"{label:<11}", " ".join(f"{v:7.4f}" for v in np.ravel(out)))
+    values = " ".join(f"{v:7.4f}" for v in np.ravel(out))
+    print(f"{label:<11}", values)
 
 result = np.stack(outputs)  # compared with PyTorch's
