@@ -82,10 +82,11 @@ def _checked_line(item: Checked, found: dict[tuple[str, str], dict] | None) -> s
 def _shown_by(e: Entry) -> str:
     """The entries whose code shows this one's differences, linked where they stand."""
     by_id = {entry.id: entry for entry in all_entries(get_engine().docs_dir)}
-    links = [
-        f"[{by_id[other].concept}]({href(page_of(by_id[other].path), f'api-{other}', page_of(e.path))})"
-        for other in e.shown_by
-    ]
+    links = []
+    for other in e.shown_by:
+        page = page_of(by_id[other].path)
+        target = f"#api-{other}" if page == page_of(e.path) else href(page, f"api-{other}", page_of(e.path))
+        links.append(f"[{by_id[other].concept}]({target})")
     return f"- **Shown by:** {'; '.join(links)}."
 
 
