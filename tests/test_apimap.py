@@ -420,3 +420,31 @@ def test_shown_by_links_the_entries_that_show_a_difference(built_site):
     entry = entry[: entry.index('class="sbs-api-entry"')]
     assert "Shown by:" in entry
     assert 'href="#api-gather-first-axis"' in entry and 'href="#api-gather-middle-axis"' in entry
+
+
+def test_the_map_as_data_follows_its_schema_and_says_what_the_pages_say(built_site):
+    import jsonschema
+
+    site = built_site.directory / "api-map"
+    data = json.loads((site / "api-map.json").read_text(encoding="utf-8"))
+    described = json.loads((ROOT / "docs" / "api-map" / "api-map.schema.json").read_text(encoding="utf-8"))
+    assert json.loads((site / "api-map.schema.json").read_text(encoding="utf-8")) == described  # published
+    validator = jsonschema.Draft202012Validator(described)
+    validator.validate(data)
+    broken = json.loads(json.dumps(data))
+    del broken["entries"][0]["result"]["compared"]
+    assert not validator.is_valid(broken), "the schema must require what a compared entry reports"
+    entries = schema.all_entries(ROOT / "docs")
+    assert [record["id"] for record in data["entries"]] == [entry.id for entry in entries]
+    assert data["count"] == len(entries)
+    pages: dict[str, str] = {}
+    for record in data["entries"]:
+        page, anchor = record["url"].split("#")
+        html = pages.setdefault(page, (built_site.directory / page / "index.html").read_text(encoding="utf-8"))
+        shown = html[html.index(f'id="{anchor}"') :]
+        shown = shown[: shown.index("</ul>")]  # the entry's list: differences, then the checked line
+        result = record["result"]
+        if "compared" in result:
+            assert f"{result['compared']} compared, largest difference {result['largest_difference']:.3g}" in shown
+        if "as_written" in result:
+            assert result["as_written"] in shown

@@ -21,7 +21,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from . import notebooks
-from .apimap import mentions
+from .apimap import export, mentions
 from .blocks import title_index
 from .engine import Engine, engine_for, use_engine
 from .postprocess import lean_code, lean_styles, mark_varying, without_loaders, wrapped_tables
@@ -147,7 +147,10 @@ class SideBySidePlugin(BasePlugin):
     def on_post_build(self, config):
         if not self.engine.execute:
             log.info("snippets: SNIPPETS_EXECUTE=0 (preview): nothing ran and no page shows output")
-        elif not (self.dirty or self.engine.stats.failed or self.engine.settings.cache_shared):
+            self._summarize()
+            return
+        export.write(self.engine, Path(config.site_dir))  # the map as data, from the pages' values
+        if not (self.dirty or self.engine.stats.failed or self.engine.settings.cache_shared):
             # every page asked for its results, and no other checkout's are in this store
             removed = self.engine.store.prune()
             if removed:
