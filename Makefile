@@ -44,9 +44,10 @@ build: install          ## the site into site/, strictly
 preview: install        ## fast build without running anything (pairs say so)
 	SNIPPETS_EXECUTE=0 $(VENV)/bin/mkdocs build --strict
 
-zensical: install       ## the same site built by Zensical (no plugins: notebooks as files)
+zensical: install       ## the same site built by Zensical (no plugins: notebooks and api-map.json written after)
 	$(VENV)/bin/zensical build --strict -f mkdocs.yml
 	$(PY) -m sidebyside notebooks site/notebooks
+	$(PY) -m sidebyside api-map-json site
 
 test: install chromium $(LIGHTHOUSE_CLI) lint  ## lint, then the whole test suite (snippets, engine, site, browser, Lighthouse, workflows)
 	$(PY) -m pytest

@@ -67,3 +67,18 @@ def test_after_a_zensical_build_the_notebooks_are_files_to_download(built_site, 
     assert "snippets: 0 run" in written.stdout  # from the cache the site build filled
     for notebook in notebooks.notebooks_for(ROOT / "docs"):
         nbformat.validate(nbformat.read(out / notebook.filename, as_version=4))
+
+
+def test_after_a_zensical_build_the_map_as_data_is_the_one_mkdocs_publishes(built_site, tmp_path):
+    """`make zensical` writes api-map/api-map.json with the command line, from the same store:
+    the same file as the MkDocs build's plugin writes."""
+    written = subprocess.run(
+        [sys.executable, "-m", "sidebyside", "--root", str(ROOT), "api-map-json", str(tmp_path / "site")],
+        env=build_env(SNIPPETS_CACHE_DIR=str(cache_mod.default_dir(ROOT))),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert written.returncode == 0, written.stderr
+    published = built_site.directory / "api-map" / "api-map.json"
+    assert (tmp_path / "site" / "api-map" / "api-map.json").read_bytes() == published.read_bytes()

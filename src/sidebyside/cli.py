@@ -5,6 +5,7 @@ python -m sidebyside run graphs/eager --fresh-cache
 python -m sidebyside list                  # every pair and the pages that name it
 python -m sidebyside api-map [FILE ...]    # check API-map entries (default: all), print each
 python -m sidebyside notebooks DIR         # write every page's two notebooks into DIR
+python -m sidebyside api-map-json SITE     # write SITE/api-map/api-map.json (what the plugin writes)
 python -m sidebyside cache                 # where the cache lives and how big it is
 python -m sidebyside clear-cache
 """
@@ -73,6 +74,20 @@ def _api_map(engine: Engine, paths: list[Path]) -> int:
     return 0
 
 
+def _api_map_json(engine: Engine, site: Path) -> int:
+    """What the plugin writes after a build, for a builder without plugins (Zensical)."""
+    from .apimap import export
+    from .data import DataError
+
+    try:
+        path = export.write(engine, site)
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}" if path else f"no API map in {engine.docs_dir}: nothing written")
+    return 0
+
+
 def _notebooks(engine: Engine, out: Path, site_url: str) -> int:
     import shutil
 
@@ -96,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("list", help="list every referenced pair and where")
     check_map = sub.add_parser("api-map", help="check API-map entries and print each one's result")
     check_map.add_argument("files", nargs="*", type=Path, help="category files (default: every one)")
+    write_json = sub.add_parser("api-map-json", help="write the map as data into a built site")
+    write_json.add_argument("site", type=Path, help="the built site's folder (api-map/api-map.json in it)")
     write_notebooks = sub.add_parser("notebooks", help="write every page's two notebooks into a folder")
     write_notebooks.add_argument("out", type=Path, help="folder for the .ipynb files")
     write_notebooks.add_argument("--site-url", default="http://127.0.0.1:8000/", help="where the site is published")
@@ -109,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_pair(engine, args.pair, args.fresh_cache)
         if args.command == "api-map":
             return _api_map(engine, args.files)
+        if args.command == "api-map-json":
+            return _api_map_json(engine, args.site)
         if args.command == "notebooks":
             return _notebooks(engine, args.out, args.site_url)
         if args.command == "list":
