@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import collections
 import difflib
+import html
 import json
 import re
 import shutil
 from importlib import metadata
+from pathlib import Path
 
 import pytest
 from conftest import REPO_URL, ROOT, SUMMARY, mkdocs_build, page_html, pair_html, visible_text
@@ -237,3 +239,40 @@ def test_the_decision_script_loads_on_the_decision_page_only(built_site):
         relative = path.relative_to(built_site.directory).as_posix()
         loads = "assets/decision.js" in path.read_text(encoding="utf-8")
         assert loads == (relative == "decision/index.html"), relative
+
+
+def test_every_link_within_the_site_opens_a_page_and_its_anchor(built_site):
+    """A reader who clicks a link lands where it says: the page exists and so does the element
+    its fragment names. Links that page parts print inside markdown-exec blocks are the usual
+    culprits (markdown-exec prefixes every id and fragment of a block's output unless the fence
+    says `idprefix=""`), as are `.md` links in data files, which MkDocs never rewrites. The
+    notebooks' own tables of contents, made by mkdocs-jupyter, are left out."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    site = built_site.directory
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(path: Path) -> set[str]:
+        if path not in ids:
+            text = path.read_text(encoding="utf-8")
+            ids[path] = set(re.findall(r'\sid="([^"]+)"', text)) | set(re.findall(r'\sname="([^"]+)"', text))
+        return ids[path]
+
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        relative = page.relative_to(site).as_posix()
+        tags = re.findall(r"<a ([^>]*)>", page.read_text(encoding="utf-8"))
+        if relative.startswith("notebooks/"):
+            tags = [tag for tag in tags if "md-nav__link" not in tag]
+        for href in {m.group(1) for tag in tags if (m := re.search(r'href="([^"]+)"', tag))}:
+            url = urlsplit(urljoin(f"http://site.invalid/{relative}", html.unescape(href)))
+            if url.netloc != "site.invalid" or url.scheme != "http":
+                continue
+            target = site / unquote(url.path).lstrip("/")
+            if target.is_dir() or not target.suffix:
+                target = target / "index.html"
+            if not target.is_file():
+                problems.append(f"{relative}: {href} (no such page)")
+            elif url.fragment and target.suffix == ".html" and unquote(url.fragment) not in ids_of(target):
+                problems.append(f"{relative}: {href} (no such anchor)")
+    assert not problems, "\n".join(sorted(problems)[:40])

@@ -99,7 +99,7 @@ def versions_table() -> str:
         rows.append(f"| Machine | {machine} | | where the snippets ran (from their results) |")
     rows.append(f"| Platform | `{platform.system()} {platform.machine()}` | | build machine |")
     note = "" if engine.execute else "\n\n" + preview_note("no snippet ran, so no framework version is reported")
-    link = "\n\nEvery pin, and how a weekly build tries the newest releases: [About](about.md#versions-pins-and-the-newest-releases)."
+    link = "\n\nEvery pin, and how a weekly build tries the newest releases: [About](about/#versions-pins-and-the-newest-releases)."
     return "\n".join(rows) + note + link
 
 
