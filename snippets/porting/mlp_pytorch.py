@@ -1,0 +1,80 @@
+# From PyTorch: an MLP (16 -> 64 ReLU -> 64 tanh -> 10) ported to
+# Keras by hand, and exported to ONNX; each output compared.
+import logging
+import warnings
+
+import keras
+import numpy as np
+import onnxruntime as ort
+import torch
+from keras import layers
+from torch import nn
+
+rng = np.random.default_rng(seed=0)  # weights and inputs from NumPy:
+x = rng.standard_normal((4, 16)).astype(np.float32)  # seeds differ
+
+
+def check(path, output, trainable):
+    diff = np.abs(np.asarray(output) - reference).max()
+    relative = diff / np.abs(reference).max()
+    print(f"{path}: max |difference| {diff:.1e},"
+          f" relative {relative:.1e}, trainable: {trainable}")
+    return {"model": model, "path": path, "converted": True,
+            "error": None,
+            "max_abs": float(diff), "max_rel": float(relative),
+            "trainable": trainable}
+
+
+def failed(path, error):  # a converter's failure is a finding too
+    line = " ".join(f"{type(error).__name__}: {error}".split())
+    if len(line) > 150:  # its start, and the cause at its end
+        line = f"{line[:60]} … {line[-80:]}"
+    print(f"{path}: failed: {line}")
+    return {"model": model, "path": path, "converted": False,
+            "error": line, "max_abs": None, "max_rel": None,
+            "trainable": None}
+
+
+source = nn.Sequential(
+    nn.Linear(16, 64), nn.ReLU(),
+    nn.Linear(64, 64), nn.Tanh(),
+    nn.Linear(64, 10),
+).eval()
+with torch.no_grad():
+    for p in source.parameters():  # (out, in) weights, then biases
+        p.copy_(torch.from_numpy(
+            0.3 * rng.standard_normal(p.shape).astype(np.float32)))
+    reference = source(torch.from_numpy(x)).numpy()
+model, cells = "MLP", []
+
+# 1. By hand: the same layers in Keras, each weight copied through
+# NumPy. nn.Linear holds (out, in), Dense holds (in, out): .T
+target = keras.Sequential([
+    keras.Input((16,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(64, activation="tanh"),
+    layers.Dense(10),
+])
+linears = [m for m in source if isinstance(m, nn.Linear)]
+for dense, linear in zip(target.layers, linears):
+    dense.set_weights([linear.weight.detach().numpy().T,
+                       linear.bias.detach().numpy()])
+trainable = f"yes, {len(target.trainable_weights)} weights"
+cells.append(check("by hand", target(x), trainable))
+np.testing.assert_allclose(target(x), reference, rtol=1e-5,
+                           atol=1e-6)  # float32 rounding, no more
+
+# 2. ONNX: torch.export, then ONNX Runtime (inference only).
+logging.getLogger("torch.onnx").setLevel(logging.ERROR)
+warnings.filterwarnings("ignore", ".*LeafSpec", FutureWarning)
+try:
+    torch.onnx.export(source, (torch.from_numpy(x),), "mlp.onnx",
+                      dynamo=True, external_data=False, verbose=False)
+    session = ort.InferenceSession("mlp.onnx")
+    (output,) = session.run(None, {session.get_inputs()[0].name: x})
+    cells.append(check("ONNX Runtime", output,
+                       "no, an inference session"))
+except Exception as error:  # reported, never fatal
+    cells.append(failed("ONNX Runtime", error))
+
+measured = {"cells": cells}

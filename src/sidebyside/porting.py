@@ -1,0 +1,116 @@
+"""The Porting page's parts: the matrix of models and porting paths, and every cell's figures.
+
+Each side of a porting pair starts from a model in its own framework and binds
+``measured = {"cells": [cell, ...]}``, a cell being ``{"model", "path", "converted", "error",
+"max_abs", "max_rel", "trainable"}``: the largest absolute difference from the
+source model's output on the same inputs, and the same divided by the largest output. A path that
+failed has ``converted`` false, the first line of its error, and ``None`` for the figures. The
+column of a cell is its side and its path (:data:`PATHS`): nothing in these tables is typed.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from .engine import get_engine
+from .pages import measured_for, pairs_on, table_error
+from .render import anchor, preview_note
+
+# (side that starts, path as the snippet names it) -> the column's heading, in column order.
+PATHS = {
+    ("pytorch", "by hand"): "PyTorch → Keras, by hand",
+    ("pytorch", "ONNX Runtime"): "PyTorch → ONNX (torch.onnx) → ONNX Runtime",
+    ("tensorflow", "by hand"): "Keras → PyTorch, by hand",
+    ("tensorflow", "ONNX Runtime"): "Keras → ONNX (tf2onnx) → ONNX Runtime",
+}
+Cell = tuple[str, str, dict[str, Any]]  # (pair, column heading, the cell as measured)
+_FIELDS = ("model", "path", "converted", "error", "max_abs", "max_rel", "trainable")
+
+
+def _cells(page: str, function: str) -> list[Cell] | None:
+    """(pair, column heading, cell) for every cell the porting pairs on ``page`` measured, in
+    page order; ``None`` in a preview build."""
+    engine = get_engine()
+    names = pairs_on(engine, page, function)
+    if not engine.execute:
+        return None
+    collected, found = engine.collect(), []
+    for name in names:
+        outcomes = [collected.outcomes[s.relpath] for s in collected.pairs[name].snippets]
+        if all(o.ok and not isinstance(o.measured, dict) for o in outcomes):
+            continue  # a pair with no figures (seeds): not a porting pair
+        for side, figures in measured_for(engine, function, name).items():
+            if not isinstance(figures, dict) or not isinstance(figures.get("cells"), list):
+                raise table_error(engine, function, page, f"pair {name}, {side} side: `measured` has no list `cells`")
+            for cell in figures["cells"]:
+                problem = _problem(side, cell)
+                if problem:
+                    raise table_error(engine, function, page, f"pair {name}, {side} side: {problem}")
+                found.append((name, PATHS[(side, cell["path"])], cell))
+    if not found:
+        raise table_error(engine, function, page, f"no pair on docs/{page} measured porting cells")
+    return found
+
+
+def _problem(side: str, cell: Any) -> str | None:
+    if not isinstance(cell, dict) or set(cell) != set(_FIELDS):
+        return f"a cell must have exactly the keys {', '.join(_FIELDS)} (see sidebyside/porting.py)"
+    if (side, cell["path"]) not in PATHS:
+        return f"unknown path {cell['path']!r}; known: {', '.join(p for s, p in PATHS if s == side)}"
+    if cell["converted"] == (cell["error"] is not None) or (cell["converted"] and cell["max_abs"] is None):
+        return f"{cell['model']}, {cell['path']}: a converted cell has figures, a failed one its error"
+    return None
+
+
+def _mark(cell: dict[str, Any]) -> str:
+    if not cell["converted"]:
+        first = html.escape(cell["error"].split(":")[0])
+        return f"✗ {first}"
+    return f"✓ {cell['max_abs']:.1e}"
+
+
+def porting_matrix(page: str) -> str:
+    """Markdown table: a row per model, a column per path; each cell the largest absolute
+    difference from the source model (or the error's name), linked to the pair that measured it."""
+    cells = _cells(page, "porting_matrix")
+    if cells is None:
+        return preview_note("the matrix appears when the porting pairs run")
+    return matrix_markdown(cells)
+
+
+def porting_cells(page: str) -> str:
+    """Markdown table: every cell's figures, and the error of a path that failed, whole."""
+    cells = _cells(page, "porting_cells")
+    if cells is None:
+        return preview_note("the figures appear when the porting pairs run")
+    return cells_markdown(cells)
+
+
+def matrix_markdown(cells: list[Cell]) -> str:
+    columns = [heading for heading in PATHS.values() if any(c[1] == heading for c in cells)]
+    rows: dict[str, dict[str, str]] = {}
+    for name, heading, cell in cells:
+        rows.setdefault(cell["model"], {})[heading] = f"[{_mark(cell)}](#{anchor(name)})"
+    lines = ["| Model | " + " | ".join(columns) + " |", "| --- |" + " ---: |" * len(columns)]
+    for model, marks in rows.items():
+        lines.append(f"| {model} | " + " | ".join(marks.get(c, "not measured") for c in columns) + " |")
+    return "\n".join(lines)
+
+
+def cells_markdown(cells: list[Cell]) -> str:
+    lines = [
+        "| Model | Path | Converted | Largest difference | Relative | Trainable in the target |",
+        "| --- | --- | --- | ---: | ---: | --- |",
+    ]
+    models = list(dict.fromkeys(cell["model"] for _, _, cell in cells))
+    columns = list(PATHS.values())
+    for name, heading, cell in sorted(cells, key=lambda c: (models.index(c[2]["model"]), columns.index(c[1]))):
+        if cell["converted"]:
+            done, diff = "yes", f"{cell['max_abs']:.1e} | {cell['max_rel']:.1e}"
+        else:
+            error = cell["error"].replace("`", "'")  # it goes into a code span
+            done, diff = f"no: `{error}`", "– | –"
+        trainable = cell["trainable"] or "–"
+        lines.append(f"| [{cell['model']}](#{anchor(name)}) | {heading} | {done} | {diff} | {trainable} |")
+    return "\n".join(lines)

@@ -1,0 +1,111 @@
+"""The Porting page: its matrix says what each porting script printed, cell by cell, and a cell
+the scripts did not measure as the tables expect stops the build instead of rendering."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import page_html, pair_html, shown_output, visible_text
+
+from sidebyside import porting
+from sidebyside.render import anchor
+
+PAGE = "porting/index.md"
+SIDES = {
+    "pytorch": ("PyTorch → Keras, by hand", "PyTorch → ONNX (torch.onnx) → ONNX Runtime"),
+    "tensorflow": ("Keras → PyTorch, by hand", "Keras → ONNX (tf2onnx) → ONNX Runtime"),
+}
+# What a porting script prints for a path: its largest difference, or "failed: <error>".
+PRINTED = re.compile(r"^(by hand|ONNX Runtime): (?:max \|difference\| (\S+),|failed: (\w+))", re.MULTILINE)
+
+
+def _matrix(text: str) -> tuple[list[str], list[list[tuple[str, str]]]]:
+    """The first table of the page: its headings, and per row (text, link) of every cell."""
+    found = re.search(r"<table.*?</table>", text, re.DOTALL)
+    assert found, "the page shows no table"
+    table = found.group(0)
+    headings = [visible_text(h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", table, re.DOTALL)]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)[1:]:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)
+        rows.append([(visible_text(c).strip(), (re.findall(r'href="#([^"]+)"', c) or [""])[0]) for c in cells])
+    return headings, rows
+
+
+def test_each_matrix_cell_is_what_the_porting_script_printed_and_links_to_it(built_site):
+    text = page_html(built_site, PAGE)
+    headings, rows = _matrix(text)
+    assert headings[1:] == [*SIDES["pytorch"], *SIDES["tensorflow"]]
+    pairs = list(dict.fromkeys(link for row in rows for _, link in row[1:]))
+    assert len(rows) >= 5 and len(pairs) >= 5, "five architectures, at least"
+    for pair in pairs:
+        name = "porting/" + pair.removeprefix("pair-porting-").replace("-", "_")
+        assert anchor(name) == pair
+        block = pair_html(text, name)
+        mine = [row for row in rows if all(link == pair for _, link in row[1:])]
+        for side, columns in SIDES.items():
+            printed = PRINTED.findall(shown_output(block, f"snippets/{name}_{side}.py") or "")
+            shown = []
+            for row in mine:
+                for column in columns:
+                    shown.append(row[headings.index(column)][0])
+            expected = [f"✓ {value}" if value else f"✗ {error}" for _, value, error in printed]
+            assert shown == expected, f"{name}, {side}: the matrix shows {shown}, the script printed {expected}"
+
+
+def test_a_port_by_hand_agrees_within_float32_rounding_on_every_model(built_site):
+    headings, rows = _matrix(page_html(built_site, PAGE))
+    for row in rows:
+        for column in (SIDES["pytorch"][0], SIDES["tensorflow"][0]):
+            text = row[headings.index(column)][0]
+            assert text.startswith("✓ ") and float(text[2:]) < 1e-5, (row[0][0], column, text)
+
+
+def _cell(**changes):
+    cell = {
+        "model": "MLP",
+        "path": "by hand",
+        "converted": True,
+        "error": None,
+        "max_abs": 2.4e-7,
+        "max_rel": 1.9e-7,
+        "trainable": "yes, 6 weights",
+    }
+    return cell | changes
+
+
+@pytest.mark.parametrize(
+    ("side", "cell", "problem"),
+    [
+        ("pytorch", _cell(path="nobuco"), "unknown path 'nobuco'; known: by hand, ONNX Runtime"),
+        ("pytorch", {"model": "MLP"}, "a cell must have exactly the keys"),
+        ("tensorflow", _cell(converted=False), "a converted cell has figures, a failed one its error"),
+        ("tensorflow", _cell(error="ValueError: x"), "a converted cell has figures, a failed one its error"),
+    ],
+)
+def test_a_cell_the_tables_cannot_show_is_named(side, cell, problem):
+    assert problem in (porting._problem(side, cell) or "")
+    assert porting._problem(side, _cell()) is None
+
+
+def test_a_failed_path_shows_its_error_and_a_path_not_run_says_so():
+    failed = _cell(
+        converted=False,
+        error="InvalidGraph: ... `Erfc` with domain_version of 15",
+        max_abs=None,
+        max_rel=None,
+        trainable=None,
+    )
+    heading = porting.PATHS[("tensorflow", "ONNX Runtime")]
+    cells = [
+        ("porting/mlp", porting.PATHS[("pytorch", "by hand")], _cell()),
+        ("porting/mlp", heading, failed),
+        ("porting/gru", porting.PATHS[("pytorch", "by hand")], _cell(model="GRU")),
+    ]
+    matrix = porting.matrix_markdown(cells)
+    assert "| MLP | [✓ 2.4e-07](#pair-porting-mlp) | [✗ InvalidGraph](#pair-porting-mlp) |" in matrix
+    assert "| GRU | [✓ 2.4e-07](#pair-porting-gru) | not measured |" in matrix
+    table = porting.cells_markdown(cells)
+    assert "no: `InvalidGraph: ... 'Erfc' with domain_version of 15` | – | –" in table
+    assert "| 2.4e-07 | 1.9e-07 | yes, 6 weights |" in table
