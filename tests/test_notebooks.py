@@ -56,13 +56,14 @@ def test_code_cells_are_the_snippet_files_in_page_order_with_the_page_outputs(bu
 def test_site_only_markdown_becomes_plain_markdown():
     text = (
         "---\nsearch:\n  boost: 2\n---\n\n# Title\n\nSee [the API](../api/index.md#models).\n\n"
-        '## Heading {#custom}\n\n!!! warning "Careful"\n    Indented body.\n\n'
+        '## Heading {#custom}\n\n### The `fit` loop\n\n!!! warning "Careful"\n    Indented body.\n\n'
         '```python exec="on"\nprint(table())\n```\n\n<div class="x" markdown>\n\nInside.\n\n</div>\n'
     )
     nb = notebooks.build(notebooks.Notebook("graphs/index.md", "pytorch", "Title"), text, {}, {}, "https://x.org/s/")
     body = "\n\n".join(cell["source"] for cell in nb["cells"][1:])
     assert "[the API](https://x.org/s/api/#models)" in body
     assert "## Heading\n" in body + "\n" and "{#custom}" not in body
+    assert "### The fit loop\n" in body  # as mkdocs-jupyter's table of contents anchors it
     assert "> **Careful**\n>\n> Indented body." in body
     assert "exec=" not in body and "print(table())" not in body and "see [the page](https://x.org/s/graphs/)" in body
     assert "<div" not in body and "Inside." in body and "boost" not in body

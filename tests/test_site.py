@@ -245,8 +245,8 @@ def test_every_link_within_the_site_opens_a_page_and_its_anchor(built_site):
     """A reader who clicks a link lands where it says: the page exists and so does the element
     its fragment names. Links that page parts print inside markdown-exec blocks are the usual
     culprits (markdown-exec prefixes every id and fragment of a block's output unless the fence
-    says `idprefix=""`), as are `.md` links in data files, which MkDocs never rewrites. The
-    notebooks' own tables of contents, made by mkdocs-jupyter, are left out."""
+    says `idprefix=""`), as are `.md` links in data files, which MkDocs never rewrites, and
+    the notebooks' tables of contents, made by mkdocs-jupyter."""
     from urllib.parse import unquote, urljoin, urlsplit
 
     site = built_site.directory
@@ -262,8 +262,6 @@ def test_every_link_within_the_site_opens_a_page_and_its_anchor(built_site):
     for page in sorted(site.rglob("*.html")):
         relative = page.relative_to(site).as_posix()
         tags = re.findall(r"<a ([^>]*)>", page.read_text(encoding="utf-8"))
-        if relative.startswith("notebooks/"):
-            tags = [tag for tag in tags if "md-nav__link" not in tag]
         for href in {m.group(1) for tag in tags if (m := re.search(r'href="([^"]+)"', tag))}:
             url = urlsplit(urljoin(f"http://site.invalid/{relative}", html.unescape(href)))
             if url.netloc != "site.invalid" or url.scheme != "http":

@@ -122,6 +122,8 @@ def _for_jupyter(lines: list[str], page: str, site_url: str) -> list[str]:
                 continue
             in_admonition = False
         line = _ATTR_LIST.sub("", line) if line.lstrip().startswith("#") or line.strip().startswith("{") else line
+        if re.match(r"#{1,6} ", line):  # mkdocs-jupyter's contents drop a code span from the anchor
+            line = line.replace("`", "")  # that the heading keeps: plain text makes them agree
         out.append(_LINK.sub(lambda m: _absolute(m.group(1), m.group(2), page, site_url), line))
     while out and out[-1] in (">", ""):
         out.pop()
