@@ -109,3 +109,28 @@ def test_a_failed_path_shows_its_error_and_a_path_not_run_says_so():
     table = porting.cells_markdown(cells)
     assert "no: `InvalidGraph: ... 'Erfc' with domain_version of 15` | – | –" in table
     assert "| 2.4e-07 | 1.9e-07 | yes, 6 weights |" in table
+
+
+def test_the_chart_s_finding_names_the_largest_port_by_hand_and_every_failure():
+    cells = [
+        ("porting/mlp", porting.PATHS[("pytorch", "by hand")], _cell()),
+        ("porting/gpt2", porting.PATHS[("tensorflow", "by hand")], _cell(model="GPT-2", max_abs=1.1e-6)),
+        ("porting/mlp", porting.PATHS[("pytorch", "ONNX Runtime")], _cell(path="ONNX Runtime")),
+        (
+            "porting/encoder",
+            porting.PATHS[("tensorflow", "ONNX Runtime")],
+            _cell(model="Encoder", path="ONNX Runtime", converted=False, error="InvalidGraph: x", max_abs=None),
+        ),
+    ]
+    assert porting.finding(cells) == (
+        "Every port by hand agrees within float32 rounding; the largest difference is 1.1e-06 "
+        "(GPT-2, Keras → PyTorch, by hand). 1 of 2 converter runs give a model; 1 failed: "
+        "Keras → ONNX (tf2onnx) → ONNX Runtime on the Encoder."
+    )
+
+
+def test_the_page_draws_the_matrix_with_its_finding_as_the_chart_s_title(built_site):
+    text = page_html(built_site, PAGE)
+    title = re.search(r'<svg role="img" aria-labelledby="chart-porting"[^>]*><title id="chart-porting">([^<]+)', text)
+    assert title, "no porting chart"
+    assert title.group(1).startswith("Largest difference from the source model: Every port by hand agrees")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from .engine import get_engine
 from .pages import TableError, call_sites, measured_for, table_error
@@ -140,18 +141,7 @@ def _bars_svg(rows: list[dict], metric: str, ident: str) -> str:
     with_model = len({r["model"] for r in rows}) > 1
     with_batch = len({r.get("batch") for r in rows}) > 1
     higher = HIGHER_IS_BETTER.get(metric, False)
-    with plt.rc_context(
-        {
-            "svg.fonttype": "none",
-            "svg.hashsalt": f"sidebyside-{ident}",
-            "font.size": 10,
-            "text.color": _INK,
-            "axes.edgecolor": _INK,
-            "axes.labelcolor": _INK,
-            "xtick.color": _INK,
-            "ytick.color": _INK,
-        }
-    ):
+    with plt.rc_context(style(ident)):
         fig, ax = plt.subplots(figsize=(7.2, 0.9 + 0.3 * len(rows)))
         positions = list(range(len(rows)))[::-1]
         medians = [r["median"] for r in rows]
@@ -165,19 +155,45 @@ def _bars_svg(rows: list[dict], metric: str, ident: str) -> str:
         if max(medians) / max(min(medians), 1e-12) > 50:
             ax.set_xscale("log")
         ax.set_facecolor("none")
-        fig.patch.set_alpha(0)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        fig.tight_layout()
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        plt.close(fig)
+        return svg_of(fig)
+
+
+def style(ident: str) -> Any:
+    """matplotlib settings of every chart: text as text, ink to become currentColor."""
+    return {
+        "svg.fonttype": "none",
+        "svg.hashsalt": f"sidebyside-{ident}",
+        "font.size": 10,
+        "text.color": _INK,
+        "axes.edgecolor": _INK,
+        "axes.labelcolor": _INK,
+        "xtick.color": _INK,
+        "ytick.color": _INK,
+    }
+
+
+def svg_of(fig) -> str:
+    """The figure as SVG in currentColor, on a transparent background; the figure is closed."""
+    from matplotlib import pyplot as plt
+
+    fig.patch.set_alpha(0)
+    fig.tight_layout()
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :].replace(_INK, "currentColor")
 
 
 def _figure_html(rows: list[dict], metric: str, title: str, ident: str, summary: str) -> str:
-    svg = lean_svg(_bars_svg(rows, metric, ident))
+    return figure_html(_bars_svg(rows, metric, ident), title, ident, summary)
+
+
+def figure_html(svg: str, title: str, ident: str, summary: str, varies: bool = True) -> str:
+    """A chart's SVG in a figure: ids of its own, its title and caption stating ``summary``."""
+    svg = lean_svg(svg)
     ident = "chart-" + re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-")
     # matplotlib names its elements figure_1, patch_1, ... in every SVG: prefix them with the
     # chart's own id, so that two charts on a page share no id.
@@ -195,4 +211,5 @@ def _figure_html(rows: list[dict], metric: str, title: str, ident: str, summary:
     in_html = re.sub(r"`([^`]+)`", r"<code>\1</code>", summary)
     caption = f"<figcaption>{title}. {in_html} The table next to the chart has every figure.</figcaption>"
     # Raw HTML (the page calls this from an html="1" block): Markdown must not touch the SVG.
-    return f'<div class="sbs-chart" {VARIES}><figure>\n{svg}\n{caption}\n</figure></div>'
+    marker = f" {VARIES}" if varies else ""
+    return f'<div class="sbs-chart"{marker}><figure>\n{svg}\n{caption}\n</figure></div>'

@@ -114,3 +114,62 @@ def cells_markdown(cells: list[Cell]) -> str:
         trainable = cell["trainable"] or "–"
         lines.append(f"| [{cell['model']}](#{anchor(name)}) | {heading} | {done} | {diff} | {trainable} |")
     return "\n".join(lines)
+
+
+# The chart's marks: a colour for the framework a path starts from, a shape for the way across.
+_MARKS = {"by hand": "o", "ONNX Runtime": "s"}
+
+
+def porting_chart(page: str) -> str:
+    """The matrix as a chart: each path's largest difference per model, on a log scale, with
+    a sentence generated from the cells as its title and caption."""
+    cells = _cells(page, "porting_chart")
+    if cells is None:
+        return preview_note("the chart is drawn when the porting pairs run")
+    from .charts import figure_html
+
+    return figure_html(_strip_svg(cells), "Largest difference from the source model", "porting", finding(cells), False)
+
+
+def finding(cells: list[Cell]) -> str:
+    """The chart's finding: the largest difference of a port by hand, and the paths that failed."""
+    by_hand = [(heading, cell) for _, heading, cell in cells if cell["path"] == "by hand"]
+    heading, worst = max(by_hand, key=lambda c: c[1]["max_abs"])
+    text = (
+        f"Every port by hand agrees within float32 rounding; the largest difference is {worst['max_abs']:.1e} "
+        f"({worst['model']}, {heading})."
+    )
+    failed = [f"{heading} on the {cell['model']}" for _, heading, cell in cells if not cell["converted"]]
+    converted = sum(cell["converted"] for _, _, cell in cells if cell["path"] != "by hand")
+    text += f" {converted} of {converted + len(failed)} converter runs give a model"
+    return text + (f"; {len(failed)} failed: {', '.join(failed)}." if failed else ".")
+
+
+def _strip_svg(cells: list[Cell]) -> str:
+    import matplotlib
+
+    matplotlib.use("svg")
+    from matplotlib import pyplot as plt
+
+    from .charts import _COLOURS, style
+
+    models = list(dict.fromkeys(cell["model"] for _, _, cell in cells))
+    with plt.rc_context(style("porting")):
+        fig, ax = plt.subplots(figsize=(7.2, 1.4 + 0.4 * len(models)))
+        for (side, path), heading in PATHS.items():
+            points = [(c["max_abs"], models.index(c["model"])) for _, h, c in cells if h == heading and c["converted"]]
+            if points:
+                xs, ys = zip(*points, strict=True)
+                y = [len(models) - 1 - v + (0.12 if side == "pytorch" else -0.12) for v in ys]
+                label = heading.replace(" (torch.onnx)", "").replace(" (tf2onnx)", "").replace(" → ONNX →", " →")
+                ax.scatter(xs, y, marker=_MARKS[path], color=_COLOURS[side], label=label, s=28)
+        ax.set_yticks(range(len(models)), models[::-1])
+        ax.set_xscale("log")
+        ax.set_xlabel("largest absolute difference from the source model, float32 (log scale)")
+        ax.set_facecolor("none")
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.3), ncol=2, frameon=False, fontsize=9)
+        from .charts import svg_of
+
+        return svg_of(fig)
