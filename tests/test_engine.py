@@ -248,9 +248,10 @@ def test_fresh_snippet_runs_in_a_new_interpreter(project, runner):
     assert collected.outcomes["snippets/demo/fresh_tensorflow.py"].output == "False False\n"
 
 
-def test_an_alone_snippet_runs_with_nothing_else_running(project, runner):
+def test_an_alone_snippet_runs_with_nothing_else_running(project, runner, monkeypatch):
     """Timing snippets say `alone`: the build runs them after the others, one at a time, while
     the other snippets of both frameworks run side by side as usual."""
+    monkeypatch.setenv("SNIPPETS_ALONE", "1")  # what every build does but `.ci/run`'s
     timed = """
         # snippet: {options}
         import time
@@ -274,6 +275,29 @@ def test_an_alone_snippet_runs_with_nothing_else_running(project, runner):
     alone = [spans.pop("snippets/demo/timing_pytorch.py"), spans.pop("snippets/demo/timing_tensorflow.py")]
     assert not overlap(*alone), alone
     assert not any(overlap(a, b) for a in alone for b in spans.values()), (alone, spans)
+
+
+def test_with_snippets_alone_0_a_timing_snippet_takes_its_lane_and_another_key(project, monkeypatch):
+    """`.ci/run` sets SNIPPETS_ALONE=0 on a fresh clone, whose store is thrown away: timing
+    snippets then run beside the others, and what they measure is stored under another key, so
+    that no build that runs them alone ever shows it."""
+    from sidebyside.cache import key_for
+    from sidebyside.runner import lanes
+
+    add_pair(project, "demo/busy", "x = 1\n", "x = 1\n")
+    add_pair(project, "demo/timing", "# snippet: alone\nx = 1\n", "# snippet: alone fresh\nx = 1\n")
+    snippets = [*load_pair(project, "demo/busy").snippets, *load_pair(project, "demo/timing").snippets]
+    busy, timing = snippets[:2], snippets[2:]
+    keys = [key_for(s) for s in snippets]
+    in_lanes, after = lanes(snippets, alone=True)
+    assert after == timing and [s for lane in in_lanes.values() for s in lane] == busy
+    monkeypatch.setenv("SNIPPETS_ALONE", "0")
+    in_lanes, after = lanes(snippets, alone=False)
+    assert after == [] and sorted(s.relpath for lane in in_lanes.values() for s in lane) == sorted(
+        s.relpath for s in snippets
+    )
+    assert [key_for(s) for s in busy] == keys[:2]
+    assert all(key_for(s) != k for s, k in zip(timing, keys[2:], strict=True))
 
 
 # --------------------------------------------------------------------------- failures

@@ -196,7 +196,7 @@ def test_ctrl_c_during_a_build_stops_every_snippet_and_keeps_what_finished(proje
     build = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
         cwd=project,
-        env=build_env(**dict([marker.split("=")]), TMPDIR=str(temp)),
+        env=build_env(**dict([marker.split("=")]), TMPDIR=str(temp), PYTHONFAULTHANDLER="1"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -211,7 +211,12 @@ def test_ctrl_c_during_a_build_stops_every_snippet_and_keeps_what_finished(proje
     time.sleep(2)  # the slow snippets are running now, one of them in a fresh interpreter
     os.killpg(build.pid, signal.SIGINT)
     started = time.monotonic()
-    rest, _ = build.communicate(timeout=60)
+    try:
+        rest, _ = build.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # faulthandler then prints where each thread of the build waits
+        os.killpg(build.pid, signal.SIGABRT)
+        rest, _ = build.communicate()
+        raise AssertionError("the build did not stop within 60 s of Ctrl-C:\n" + "".join(log) + rest) from None
     output = "".join(log) + rest
     assert build.returncode != 0 and time.monotonic() - started < 30, output
     assert "snippets: interrupted: 2 of 4 finished" in output, output

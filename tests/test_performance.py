@@ -161,6 +161,7 @@ def test_the_page_says_how_long_its_scripts_ran_in_this_build(built_site):
     """What reproducing the page costs is the sum of its scripts' run times in the build that
     made it (they run alone, one after another), read back from the cache."""
     from sidebyside.cache import default_dir, key_for
+    from sidebyside.settings import timings_alone
     from sidebyside.store import Store
 
     store = Store(default_dir(ROOT))
@@ -169,8 +170,9 @@ def test_the_page_says_how_long_its_scripts_ran_in_this_build(built_site):
     outcomes = [store.outcome(key_for(s)) for s in snippets]
     seconds = round(sum(outcome.seconds for outcome in outcomes if outcome))
     assert all(outcomes), "the build left a script of the page without a result"
+    how = "one at a time, alone" if timings_alone() else r"beside the others \(<code>SNIPPETS_ALONE=0</code>\)"
     said = re.search(
-        r"this page's (\d+) scripts one at a time, alone: together they took "
+        rf"this page's (\d+) scripts {how}: together they took "
         r"<span data-sbs-varies>(?:(\d+) min )?(\d+) s</span>",
         page_html(built_site, "performance/index.md"),
     )

@@ -130,4 +130,8 @@ def key_for(snippet: Snippet) -> str:
         },
         "fresh": snippet.options.fresh,
     }
+    from .settings import timings_alone  # settings imports this module
+
+    if snippet.options.alone and not timings_alone():
+        material["beside_others"] = True
     return key(material)

@@ -27,6 +27,7 @@ from pathlib import Path
 from . import machine
 from .outcome import Failure, Outcome
 from .output import clean as clean_output
+from .settings import timings_alone
 from .snippets import FRAMEWORKS, Framework, Snippet
 
 STARTUP_TIMEOUT = 300.0  # importing TensorFlow on a busy 2-core machine can take a while
@@ -209,6 +210,17 @@ class Pool:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
+def lanes(snippets: list[Snippet], alone: bool) -> tuple[dict[str, list[Snippet]], list[Snippet]]:
+    """The snippets of each framework's lane, and those that run after, one at a time (the
+    ``alone`` ones, unless ``alone`` is false: then they take their lane like the others)."""
+    by_framework: dict[str, list[Snippet]] = {}
+    after = [snippet for snippet in snippets if snippet.options.alone and alone]
+    for snippet in snippets:
+        if snippet not in after:
+            by_framework.setdefault(snippet.framework.key, []).append(snippet)
+    return by_framework, after
+
+
 class Runner:
     """Runs snippets in a :class:`Pool` of workers, started on first use."""
 
@@ -303,11 +315,7 @@ class Runner:
         the snippets marked ``alone``, one at a time, with nothing else running. ``done`` gets
         each outcome; on an interrupt (or an error in ``done``) it gets none of those cut short,
         every worker is killed and the exception is raised here."""
-        by_framework: dict[str, list[Snippet]] = {}
-        alone = [snippet for snippet in snippets if snippet.options.alone]
-        for snippet in snippets:
-            if not snippet.options.alone:
-                by_framework.setdefault(snippet.framework.key, []).append(snippet)
+        by_framework, alone = lanes(snippets, timings_alone())
         errors: list[BaseException] = []
 
         def lane(items: list[Snippet]) -> None:

@@ -17,6 +17,14 @@ def _env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() not in {"0", "false", "no", "off", ""}
 
 
+def timings_alone() -> bool:
+    """Whether snippets marked ``alone`` run one at a time with nothing else running (the
+    default), or beside the others (``SNIPPETS_ALONE=0``: a test run whose timings nobody reads
+    and whose store is thrown away, like `.ci/run` on a fresh clone). A result made beside the
+    others is stored under another key, so a build that runs timings alone never shows it."""
+    return _env_flag("SNIPPETS_ALONE", True)
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the engine is told, built once and passed in: by the MkDocs plugin from mkdocs.yml,
