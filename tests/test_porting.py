@@ -13,11 +13,11 @@ from sidebyside.render import anchor
 
 PAGE = "porting/index.md"
 SIDES = {
-    "pytorch": ("PyTorch → Keras, by hand", "PyTorch → ONNX (torch.onnx) → ONNX Runtime"),
+    "pytorch": ("PyTorch → Keras, by hand", "PyTorch → ONNX (torch.onnx) → ONNX Runtime", "PyTorch → Keras (nobuco)"),
     "tensorflow": ("Keras → PyTorch, by hand", "Keras → ONNX (tf2onnx) → ONNX Runtime"),
 }
 # What a porting script prints for a path: its largest difference, or "failed: <error>".
-PRINTED = re.compile(r"^(by hand|ONNX Runtime): (?:max \|difference\| (\S+),|failed: (\w+))", re.MULTILINE)
+PRINTED = re.compile(r"^(by hand|ONNX Runtime|nobuco): (?:max \|difference\| (\S+),|failed: (\w+))", re.MULTILINE)
 
 
 def _matrix(text: str) -> tuple[list[str], list[list[tuple[str, str]]]]:
@@ -78,7 +78,7 @@ def _cell(**changes):
 @pytest.mark.parametrize(
     ("side", "cell", "problem"),
     [
-        ("pytorch", _cell(path="nobuco"), "unknown path 'nobuco'; known: by hand, ONNX Runtime"),
+        ("pytorch", _cell(path="onnx2tf"), "unknown path 'onnx2tf'; known: by hand, ONNX Runtime, nobuco"),
         ("pytorch", {"model": "MLP"}, "a cell must have exactly the keys"),
         ("tensorflow", _cell(converted=False), "a converted cell has figures, a failed one its error"),
         ("tensorflow", _cell(error="ValueError: x"), "a converted cell has figures, a failed one its error"),

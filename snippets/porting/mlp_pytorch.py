@@ -77,4 +77,17 @@ try:
 except Exception as error:  # reported, never fatal
     cells.append(failed("ONNX Runtime", error))
 
+# 3. nobuco traces the model into Keras layers that train on.
+try:
+    import nobuco
+
+    order = nobuco.ChannelOrder.PYTORCH  # the layout stays as is
+    target = nobuco.pytorch_to_keras(
+        source, args=[torch.from_numpy(x)],
+        inputs_channel_order=order, outputs_channel_order=order)
+    trainable = f"yes, {len(target.trainable_weights)} weights"
+    cells.append(check("nobuco", target(x), trainable))
+except Exception as error:  # reported, never fatal
+    cells.append(failed("nobuco", error))
+
 measured = {"cells": cells}

@@ -118,4 +118,17 @@ for cell in "LSTM", "GRU":
     except Exception as error:  # reported, never fatal
         cells.append(failed("ONNX Runtime", error))
 
+    # 3. nobuco traces the model into Keras layers that train on.
+    try:
+        import nobuco
+
+        order = nobuco.ChannelOrder.PYTORCH  # the layout stays as is
+        target = nobuco.pytorch_to_keras(
+            source, args=[torch.from_numpy(ids)],
+            inputs_channel_order=order, outputs_channel_order=order)
+        trainable = f"yes, {len(target.trainable_weights)} weights"
+        cells.append(check("nobuco", target(ids), trainable))
+    except Exception as error:  # reported, never fatal
+        cells.append(failed("nobuco", error))
+
 measured = {"cells": cells}

@@ -21,6 +21,7 @@ from .render import anchor, preview_note
 PATHS = {
     ("pytorch", "by hand"): "PyTorch → Keras, by hand",
     ("pytorch", "ONNX Runtime"): "PyTorch → ONNX (torch.onnx) → ONNX Runtime",
+    ("pytorch", "nobuco"): "PyTorch → Keras (nobuco)",
     ("tensorflow", "by hand"): "Keras → PyTorch, by hand",
     ("tensorflow", "ONNX Runtime"): "Keras → ONNX (tf2onnx) → ONNX Runtime",
 }
@@ -117,7 +118,7 @@ def cells_markdown(cells: list[Cell]) -> str:
 
 
 # The chart's marks: a colour for the framework a path starts from, a shape for the way across.
-_MARKS = {"by hand": "o", "ONNX Runtime": "s"}
+_MARKS = {"by hand": "o", "ONNX Runtime": "s", "nobuco": "^"}
 
 
 def porting_chart(page: str) -> str:
