@@ -161,7 +161,7 @@ def test_every_page_loads_without_errors_or_outside_requests(site, visits):
     listed = {urlsplit(loc).path for loc in re.findall(r"<loc>(.*?)</loc>", sitemap)}
     found = {"/" + page.removesuffix("index.html") for page in pages}
     assert listed == found, f"sitemap {sorted(listed)} vs built pages {sorted(found)}"
-    assert len(visits) == 2 * len(pages)
+    assert set(visits) == {(scheme, name) for scheme in ("light", "dark") for name in pages_in(scheme, pages)}
     problems = [problem for visit_ in visits.values() for problem in visit_.loading]
     assert not problems, "\n".join(problems)
 
@@ -697,6 +697,6 @@ def test_every_page_has_no_axe_violations(site, visits, color_scheme):
     scheme (Material follows prefers-color-scheme on a first visit; in the dark scheme, every
     page but the template-made ones outside DARK_SAMPLE)."""
     pages = pages_in(color_scheme, site_pages(site.directory))
-    assert len(pages) >= 20
+    assert len(pages) >= 15
     problems = [problem for name in pages for problem in visits[color_scheme, name].axe]
     assert not problems, f"{len(problems)} violations in {color_scheme}:\n" + "\n".join(problems)

@@ -288,6 +288,7 @@ def test_with_snippets_alone_0_a_timing_snippet_takes_its_lane_and_another_key(p
     add_pair(project, "demo/timing", "# snippet: alone\nx = 1\n", "# snippet: alone fresh\nx = 1\n")
     snippets = [*load_pair(project, "demo/busy").snippets, *load_pair(project, "demo/timing").snippets]
     busy, timing = snippets[:2], snippets[2:]
+    monkeypatch.setenv("SNIPPETS_ALONE", "1")  # every build's default (`.ci/run` sets 0)
     keys = [key_for(s) for s in snippets]
     in_lanes, after = lanes(snippets, alone=True)
     assert after == timing and [s for lane in in_lanes.values() for s in lane] == busy

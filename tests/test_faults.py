@@ -193,8 +193,19 @@ def test_ctrl_c_during_a_build_stops_every_snippet_and_keeps_what_finished(proje
     marker = f"SBS_INTERRUPT_TEST={uuid.uuid4().hex}"
     temp = tmp_path / "tmp"
     temp.mkdir()
+    # A shell runs a background job with SIGINT ignored, and Python keeps an ignored SIGINT
+    # ignored: under `.ci/run &` the build would never see this Ctrl-C. A terminal's build has
+    # Python's own handler, so this one installs it first.
+    ctrl_c_on = "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
     build = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
+        [
+            sys.executable,
+            "-c",
+            ctrl_c_on + "runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)",
+            "build",
+            "--site-dir",
+            str(tmp_path / "site"),
+        ],
         cwd=project,
         env=build_env(**dict([marker.split("=")]), TMPDIR=str(temp), PYTHONFAULTHANDLER="1"),
         stdout=subprocess.PIPE,
