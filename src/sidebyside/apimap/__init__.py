@@ -4,11 +4,13 @@
 side's values, from the store or from the framework's worker, which runs :mod:`.harness`, and
 checks what the entry claims; :mod:`.render` writes the pages' Markdown; :mod:`.mentions` links
 the other pages' mentions of a mapped API to its entry. The page parts the map's pages call,
-``api_map(category)``, ``index()``, ``pitfalls()`` and ``filter_box()``, are imported from here
+``api_map(category)``, ``index()``, ``pitfalls()``, ``filter_box()``, and :mod:`.checker`'s
+``check_box()`` and ``coverage()``, are imported from here
 when first asked for: a framework's worker imports the harness alone.
 """
 
 _PAGE_PARTS = ("api_map", "index", "pitfalls", "filter_box")
+_CODE_PARTS = ("check_box", "coverage")  # the parts that read code: :mod:`.checker`
 
 
 def __getattr__(name: str) -> object:
@@ -16,4 +18,8 @@ def __getattr__(name: str) -> object:
         from . import render
 
         return getattr(render, name)
+    if name in _CODE_PARTS:
+        from . import checker
+
+        return getattr(checker, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

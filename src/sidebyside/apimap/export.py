@@ -14,10 +14,11 @@ from ..snippets import FRAMEWORKS
 from ..store import write_text
 from .check import Checked, check, difference, dtypes, values
 from .schema import MAP_DIR, MAP_PAGE, ROOTS, Entry, all_entries, category_title, files, names_in
+from .usage import answered
 
 FILE = MAP_DIR + "api-map.json"  # under the site's root
 SCHEMA = "api-map.schema.json"  # its schema, in the same folder
-FORMAT = 1  # bump when a record changes shape (and the schema with it)
+FORMAT = 2  # bump when a record changes shape (and the schema with it)
 
 
 def _sides(pytorch: str, tensorflow: str) -> dict[str, str]:
@@ -43,7 +44,7 @@ def _result(item: Checked, found: dict[tuple[str, str], dict]) -> dict:
     return result
 
 
-def record(item: Checked, found: dict[tuple[str, str], dict], category: str, title: str) -> dict:
+def record(item: Checked, found: dict[tuple[str, str], dict], category: str, title: str, answers: dict) -> dict:
     e: Entry = item.entry
     return {
         "id": e.id,
@@ -52,6 +53,7 @@ def record(item: Checked, found: dict[tuple[str, str], dict], category: str, tit
         "url": f"{MAP_DIR}{category}/#api-{e.id}",
         "concept": e.concept,
         "names": _sides(*e.names),
+        "answers": answers,
         "code": _sides(e.pytorch, e.tensorflow),
         "match": _sides(*e.match) if e.match else None,
         "missing": e.missing,
@@ -70,7 +72,8 @@ def document(engine) -> dict:
     titles = {path.stem: category_title(docs, path) for path in files(docs)}
     entries = all_entries(docs)
     found = values(entries, engine)
-    records = [record(check(e, found), found, e.path.stem, titles[e.path.stem]) for e in entries]
+    answers = answered(entries)
+    records = [record(check(e, found), found, e.path.stem, titles[e.path.stem], answers[e.id]) for e in entries]
     return {"$schema": f"./{SCHEMA}", "format": FORMAT, "count": len(records), "entries": records}
 
 

@@ -223,6 +223,8 @@ def api_map(category: str) -> str:
         f"The PyTorch and the TensorFlow name for the same thing: {len(checked)} entries of the "
         f"[API map]({relative_url(MAP_PAGE, page_of(path))}), each run by torch {versions.get('torch', '?')} and tensorflow "
         f"{versions.get('tensorflow', '?')} (keras {versions.get('keras', '?')}) when this page was "
-        f"built. The map's index lists every entry of every category, then the pitfalls."
+        f"built. The map's index lists every entry of every category, then the pitfalls; to "
+        f"find the entries a script of yours needs, paste it into "
+        f"[Check my code]({href(MAP_PAGE, 'check-my-code', page_of(path))})."
     )
     return opening + "\n\n" + markdown(checked, found)
