@@ -137,7 +137,7 @@ for name, variant in [
 try:
     nn.Conv2d(16, 32, 3, stride=2, padding="same")
 except ValueError as error:
-    print(f'  Conv2d(stride=2, padding="same"): {error}')
+    print(f'  Conv2d(stride=2, padding="same"): ValueError: {error}')
 
 # 2. ONNX: tf2onnx from a tf.function (its from_keras fails on
 # Keras 3 models), then ONNX Runtime (inference only).

@@ -1,0 +1,123 @@
+"""The "Errors and warnings" page: each message is read from what a pair shows (never retyped),
+every message the pairs show is on it, its links open the pairs that print it, and a message
+pasted into the site's search lands on it."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from conftest import ROOT, page_html, pair_html, shown_output, visible_text
+
+from sidebyside import links
+from sidebyside.messages import PAGE, read
+from sidebyside.render import anchor
+from sidebyside.scan import scan_references
+
+OUTPUT = textwrap.dedent("""\
+    int + float -> InvalidArgumentError:
+        cannot compute AddV2 as input #1 was expected
+        to be a int32 tensor
+    next line
+    1. HWIO kernel as is: RuntimeError
+      size mismatch for conv.weight
+    nobuco: failed: ModuleNotFoundError: No module named 'keras.src.engine'
+    ONNX Runtime: failed: InvalidGraph: [ONNXRuntimeError] : 10
+    <site-packages>/torch/ao/utils.py:72: UserWarning: quantized tensors are deprecated
+      qweight = torch.quantize_per_tensor(
+    <site-packages>/tensorflow/lite/interpreter.py:457: UserWarning:     Warning: deprecated and
+        scheduled for deletion.
+    Exception encountered when calling Sequential.call().
+    raises ValueError when asked
+    """)
+
+
+def test_messages_are_read_in_the_shapes_python_and_the_snippets_print_them():
+    assert read(OUTPUT) == [
+        ("InvalidArgumentError", "cannot compute AddV2 as input #1 was expected to be a int32 tensor"),
+        ("RuntimeError", "size mismatch for conv.weight"),
+        ("ModuleNotFoundError", "No module named 'keras.src.engine'"),
+        ("InvalidGraph", "[ONNXRuntimeError] : 10"),
+        ("UserWarning", "quantized tensors are deprecated"),  # not the source line under it
+        ("UserWarning", "Warning: deprecated and scheduled for deletion."),
+    ]
+
+
+def _shown(text: str) -> list[tuple[str, str, list[str]]]:
+    """(id, message, printed-by links) for every message section of the built page."""
+    found = []
+    for section in re.split(r"(?=<h3 )", text)[1:]:
+        ident = re.match(r'<h3 id="([^"]+)"', section)
+        assert ident, section[:200]
+        quote = re.search(r'<blockquote class="sbs-message"><p>(.*?)</p>', section, re.S)
+        heading = re.sub(r'<a class="headerlink".*?</a>', "", section[: section.index("</h3>")])
+        message = visible_text(quote.group(1) if quote else heading).strip()
+        printed = re.findall(r"<li><strong>Printed by</strong>.*?</li>", section, re.S)
+        assert printed, f"{ident.group(1)} names no pair that prints it"
+        found.append((ident.group(1), message, re.findall(r'href="([^"]+)"', "".join(printed))))
+    return found
+
+
+def test_every_message_is_what_a_pair_shows_and_every_shown_message_is_listed(built_site):
+    text = page_html(built_site, PAGE)
+    listed = _shown(text)
+    assert len(listed) >= 20
+    here = urljoin("http://site/", links.page_url(PAGE))
+    refs = {(links.page_url(r.page), anchor(r.name)): r for r in scan_references(ROOT / "docs")}
+    for ident, message, hrefs in listed:
+        for target in (urlsplit(urljoin(here, href)) for href in hrefs):
+            ref = refs[(target.path.lstrip("/"), target.fragment)]
+            block = pair_html(page_html(built_site, ref.page), ref.name)
+            shown = [
+                f"{cls}: {words}" if words else cls
+                for side in ("pytorch", "tensorflow")
+                for cls, words in read(shown_output(block, f"snippets/{ref.name}_{side}.py") or "")
+            ]
+            assert message in shown, f"{ident}: {ref.name} does not show {message!r}"
+    everything = set()
+    for ref in refs.values():
+        block = pair_html(page_html(built_site, ref.page), ref.name)
+        for side in ("pytorch", "tensorflow"):
+            output = shown_output(block, f"snippets/{ref.name}_{side}.py") or ""
+            everything |= {f"{cls}: {words}" if words else cls for cls, words in read(output)}
+    assert {message for _, message, _ in listed} == everything
+
+
+def pasted_search(page, text: str) -> list[str]:
+    """Paste ``text`` into the site's search box; the result links, best first."""
+    page.locator("input.md-search__input").click()
+    page.evaluate(
+        """(text) => {
+             const box = document.querySelector('input.md-search__input');
+             box.value = text;
+             box.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertFromPaste'}));
+           }""",
+        text,
+    )
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    hrefs = page.eval_on_selector_all(".md-search-result__item a", "links => links.map(link => link.href)")
+    for _ in range(20):  # until two reads a moment apart agree
+        page.wait_for_timeout(250)
+        again = page.eval_on_selector_all(".md-search-result__item a", "links => links.map(link => link.href)")
+        if again == hrefs:
+            break
+        hrefs = again
+    return [urlsplit(href)._replace(query="").geturl() for href in hrefs]
+
+
+@pytest.mark.browser
+def test_a_pasted_message_lands_on_it_in_the_top_three(built_site, site, new_page):
+    """Every message of the page, pasted whole into the search box (the characters that lunr
+    reads as operators, "-1", "https:", included): its section is among the first three links."""
+    listed = _shown(page_html(built_site, PAGE))
+    context, page = new_page(1280)
+    page.goto(site.base + "index.html", wait_until="networkidle")
+    missed = []
+    for ident, message, _ in listed:
+        found = pasted_search(page, message)
+        if urljoin(site.base, f"{links.page_url(PAGE)}#{ident}") not in found[:3]:
+            missed.append((message[:60], [urlsplit(f).path + "#" + urlsplit(f).fragment for f in found[:3]]))
+        page.keyboard.press("Escape")
+    assert not missed and len(listed) >= 10, missed
