@@ -12,6 +12,7 @@ import pytest
 from conftest import ROOT, page_html, pair_html, shown_output, visible_text
 
 from sidebyside import links
+from sidebyside.apimap import schema
 from sidebyside.messages import PAGE, read
 from sidebyside.render import anchor
 from sidebyside.scan import scan_references
@@ -54,35 +55,53 @@ def _shown(text: str) -> list[tuple[str, str, list[str]]]:
         quote = re.search(r'<blockquote class="sbs-message"><p>(.*?)</p>', section, re.S)
         heading = re.sub(r'<a class="headerlink".*?</a>', "", section[: section.index("</h3>")])
         message = visible_text(quote.group(1) if quote else heading).strip()
-        printed = re.findall(r"<li><strong>Printed by</strong>.*?</li>", section, re.S)
+        printed = re.findall(r"<li><strong>(?:Printed by|Raised in|Warned in)</strong>.*?</li>", section, re.S)
         assert printed, f"{ident.group(1)} names no pair that prints it"
         found.append((ident.group(1), message, re.findall(r'href="([^"]+)"', "".join(printed))))
     return found
 
 
-def test_every_message_is_what_a_pair_shows_and_every_shown_message_is_listed(built_site):
+def _entry_links(built_site, page: str, entry_id: str) -> list[str]:
+    """The message anchors an API-map entry links under "Messages while it ran"."""
+    text = page_html(built_site, page)
+    start = text.index(f'id="api-{entry_id}"')
+    end = text.find('class="sbs-api-entry"', start)
+    line = re.search(r"<strong>Messages while it ran:</strong>(.*?)</li>", text[start:end], re.S)
+    return [urlsplit(href).fragment for href in re.findall(r'href="([^"]+)"', line.group(1))] if line else []
+
+
+def _pair_messages(built_site, page: str, name: str) -> list[str]:
+    block = pair_html(page_html(built_site, page), name)
+    return [
+        f"{cls}: {words}" if words else cls
+        for side in ("pytorch", "tensorflow")
+        for cls, words in read(shown_output(block, f"snippets/{name}_{side}.py") or "")
+    ]
+
+
+def test_every_message_is_what_a_pair_or_an_entry_shows_and_every_shown_one_is_listed(built_site):
     text = page_html(built_site, PAGE)
     listed = _shown(text)
     assert len(listed) >= 20
     here = urljoin("http://site/", links.page_url(PAGE))
     refs = {(links.page_url(r.page), anchor(r.name)): r for r in scan_references(ROOT / "docs")}
+    entries = {(links.page_url(schema.page_of(e.path)), f"api-{e.id}"): e for e in schema.all_entries(ROOT / "docs")}
+    from_entries = 0
     for ident, message, hrefs in listed:
         for target in (urlsplit(urljoin(here, href)) for href in hrefs):
-            ref = refs[(target.path.lstrip("/"), target.fragment)]
-            block = pair_html(page_html(built_site, ref.page), ref.name)
-            shown = [
-                f"{cls}: {words}" if words else cls
-                for side in ("pytorch", "tensorflow")
-                for cls, words in read(shown_output(block, f"snippets/{ref.name}_{side}.py") or "")
-            ]
-            assert message in shown, f"{ident}: {ref.name} does not show {message!r}"
-    everything = set()
-    for ref in refs.values():
-        block = pair_html(page_html(built_site, ref.page), ref.name)
-        for side in ("pytorch", "tensorflow"):
-            output = shown_output(block, f"snippets/{ref.name}_{side}.py") or ""
-            everything |= {f"{cls}: {words}" if words else cls for cls, words in read(output)}
-    assert {message for _, message, _ in listed} == everything
+            where = (target.path.lstrip("/"), target.fragment)
+            from_entries += where in entries
+            if where in entries:  # the entry links the message back: the same record
+                assert ident in _entry_links(built_site, schema.page_of(entries[where].path), entries[where].id)
+            else:
+                shown = _pair_messages(built_site, refs[where].page, refs[where].name)
+                assert message in shown, f"{ident}: {target.path}#{target.fragment} does not show {message!r}"
+    everything = {m for ref in refs.values() for m in _pair_messages(built_site, ref.page, ref.name)}
+    linked = {i for e in entries.values() for i in _entry_links(built_site, schema.page_of(e.path), e.id)}
+    assert from_entries >= 5, "the map's entries catch errors and warn: their messages are listed"
+    assert everything <= {message for _, message, _ in listed}, "a message a pair shows is not listed"
+    assert {ident for ident, message, _ in listed if message not in everything} <= linked
+    assert linked <= {ident for ident, _, _ in listed}
 
 
 def pasted_search(page, text: str) -> list[str]:

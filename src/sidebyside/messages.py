@@ -1,6 +1,7 @@
 """The "Errors and warnings" page: every error and warning message the site's pairs print,
-read from the output the build captured (never retyped), each linked to the pairs that print
-it and to the API-map entries for the names it mentions.
+read from the output the build captured (never retyped), and every one the API map's entries
+caught or were warned of while they ran (recorded by the map's harness); each linked to where
+it comes from and to the map's entries for the names it mentions.
 
 A message is read from a pair's output in one of two shapes:
 
@@ -39,7 +40,8 @@ _FAILED = re.compile(r"\bfailed: (?P<cls>[A-Z]\w*): (?P<msg>.*)$")  # a converte
 class Message:
     cls: str
     text: str  # the message, its wrapped lines joined
-    printed_by: list[tuple[str, str]] = field(default_factory=list)  # (pair, framework)
+    # (kind, name, framework): ("pair", "api/autodiff", ...) or ("entry", "<map entry id>", ...)
+    printed_by: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -89,16 +91,28 @@ def read(output: str) -> list[tuple[str, str]]:
 
 
 def collect(engine) -> list[Message]:
-    """Every message the pairs of this build printed, once each, with the pairs that print it:
-    errors first, then warnings, each by class and message."""
+    """Every message of this build, once each, with where it came from: the pairs' output, and
+    what the API map's entries caught or were warned of while they ran. Errors first, then
+    warnings, each by class and message."""
+    from .apimap.check import values
+    from .apimap.schema import all_entries
+
     collected = engine.collect()
     messages: dict[tuple[str, str], Message] = {}
+
+    def add(line: tuple[str, str], source: tuple[str, str, str]) -> None:
+        message = messages.setdefault(line, Message(*line))
+        if source not in message.printed_by:
+            message.printed_by.append(source)
+
     for name, pair in collected.pairs.items():
         for snippet in pair.snippets:
-            for cls, text in read(collected.outcomes[snippet.relpath].output):
-                message = messages.setdefault((cls, text), Message(cls, text))
-                if (name, snippet.framework.key) not in message.printed_by:
-                    message.printed_by.append((name, snippet.framework.key))
+            for line in read(collected.outcomes[snippet.relpath].output):
+                add(line, ("pair", name, snippet.framework.key))
+    for (entry_id, framework), stored in values(all_entries(engine.docs_dir), engine).items():
+        for said in stored["heard"]:
+            cls, _, text = said.partition(": ")
+            add((cls, text), ("entry", entry_id, framework))
     return sorted(messages.values(), key=lambda m: (m.kind, m.cls, m.text))
 
 
@@ -127,16 +141,28 @@ def _entries(message: Message) -> list[str]:
 
 
 def _printed_by(engine, message: Message) -> list[str]:
-    """A line per framework and page: the pairs whose output holds the message."""
-    places: dict[tuple[str, str, str], list[str]] = {}
-    for name, framework in message.printed_by:
-        page, page_title, section = _section(engine, name)
-        link = f"[“{section or page_title}”]({href(page, anchor(name), PAGE)})"
-        places.setdefault((framework, page, page_title), []).append(link)
-    return [
-        f"- **Printed by** the {FRAMEWORKS[framework].label} side of {', '.join(links)} ({page_title})."
-        for (framework, _, page_title), links in places.items()
-    ]
+    """A line per source, framework and page: the pairs whose output holds the message, the map
+    entries whose code caught it or was warned."""
+    from .apimap.schema import all_entries, category_title, page_of
+
+    entries = {entry.id: entry for entry in all_entries(engine.docs_dir)}
+    places: dict[tuple[str, str, str, str], list[str]] = {}
+    for kind, name, framework in message.printed_by:
+        if kind == "pair":
+            page, page_title, section = _section(engine, name)
+            link = f"[“{section or page_title}”]({href(page, anchor(name), PAGE)})"
+        else:
+            entry = entries[name]
+            page, page_title = page_of(entry.path), "API map: " + category_title(engine.docs_dir, entry.path)
+            link = f"[“{entry.concept}”]({href(page, 'api-' + name, PAGE)})"
+        places.setdefault((kind, framework, page, page_title), []).append(link)
+    lines = []
+    for (kind, framework, _, page_title), links in places.items():
+        label = FRAMEWORKS[framework].label
+        what = f"the {label} side of" if kind == "pair" else f"the {label} code of the entry"
+        verb = "Printed by" if kind == "pair" else "Raised in" if message.kind == "error" else "Warned in"
+        lines.append(f"- **{verb}** {what} {', '.join(links)} ({page_title}).")
+    return lines
 
 
 def _escaped(text: str) -> str:
@@ -175,8 +201,10 @@ def summary() -> str:
         return ""
     messages = collect(engine)
     errors = sum(1 for m in messages if m.kind == "error")
-    pairs = {name for m in messages for name, _ in m.printed_by}
+    pairs = {name for m in messages for kind, name, _ in m.printed_by if kind == "pair"}
+    entries = {name for m in messages for kind, name, _ in m.printed_by if kind == "entry"}
     return (
-        f"{len(messages)} distinct messages, {errors} errors and {len(messages) - errors} warnings, "
-        f"printed by {len(pairs)} of the site's {len(engine.collect().pairs)} pairs."
+        f"{len(messages)} distinct messages, {errors} errors and {len(messages) - errors} warnings: "
+        f"printed by {len(pairs)} of the site's {len(engine.collect().pairs)} pairs, and caught or "
+        f"warned of in {len(entries)} entries of the API map."
     )

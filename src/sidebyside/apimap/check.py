@@ -24,7 +24,7 @@ from ..snippets import FRAMEWORKS, Options, Snippet
 from ..store import key
 from .schema import ROOTS, Entry, names_in
 
-FORMAT = 3  # bump when the stored values change shape
+FORMAT = 4  # bump when the stored values change shape
 _HARNESS = hashlib.sha256((Path(__file__).parent / "harness.py").read_bytes()).hexdigest()
 
 
@@ -71,7 +71,7 @@ def values(entries: list[Entry], engine) -> dict[tuple[str, str], dict]:
     for entry in entries:
         for framework in FRAMEWORKS:
             stored = engine.store.read("api-map", _key(entry, framework))
-            if isinstance(stored, dict) and "values" in stored:
+            if isinstance(stored, dict) and "values" in stored and "heard" in stored:
                 found[(entry.id, framework)] = stored
             else:
                 missing.setdefault(framework, []).append(entry)
@@ -97,7 +97,7 @@ def values(entries: list[Entry], engine) -> dict[tuple[str, str], dict]:
             answer = outcome.measured[entry.id]
             if "error" in answer:
                 raise _raised(entry, framework, answer)
-            stored = {"values": answer["values"], "versions": outcome.versions}
+            stored = {"values": answer["values"], "heard": answer["heard"], "versions": outcome.versions}
             engine.store.write("api-map", _key(entry, framework), stored)
             found[(entry.id, framework)] = stored
     return found

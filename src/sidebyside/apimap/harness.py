@@ -3,7 +3,9 @@
 The build writes the entries still to check into a JSON file and has the worker run a two-line
 script that calls :func:`check_file`; the script binds the answer to ``measured`` (plain JSON,
 never compared), one item per entry: ``{"values": {"0": value, "1": value}}``, each value
-encoded as the pairs' ``result`` is (:func:`sidebyside.worker.encode`), or ``{"error": message,
+encoded as the pairs' ``result`` is (:func:`sidebyside.worker.encode`), with ``"heard"``: the
+exceptions the entry's own except clauses caught and the warnings raised while it ran, as
+"Class: message" lines; or ``{"error": message,
 "code": 0 or 1, "line": line in that code}``.
 
 Each entry gets the same NumPy inputs on both sides (seeded from its id), converted to the
@@ -20,8 +22,11 @@ import importlib
 import json
 import linecache
 import os
+import re
+import sys
 import tempfile
 import traceback
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -90,12 +95,53 @@ def inputs(entry_id: str, spec: dict[str, list]) -> dict[str, np.ndarray]:
     return made
 
 
+HEARD = "__sbs_heard__"  # the name the entry's except clauses call (see _listening)
+
+
+def _listening(tree: ast.Module) -> ast.Module:
+    """``tree`` with a call to ``__sbs_heard__()`` first in every except clause, so that the
+    exception the entry's code caught is recorded (on its handler's line: tracebacks still
+    point at the entry's own lines)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ExceptHandler):
+            call = ast.Expr(ast.Call(ast.Name(HEARD, ast.Load()), [], []))
+            node.body.insert(0, ast.fix_missing_locations(ast.copy_location(call, node)))
+    return tree
+
+
+def _as_a_script() -> None:
+    """Python's default warning filters, with the entry's code as a script's ``__main__``: the
+    warnings a reader who runs the code sees (a DeprecationWarning only where their code called
+    what is deprecated), each once per place."""
+    warnings.resetwarnings()
+    for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+        warnings.simplefilter("ignore", category)
+    warnings.filterwarnings("default", category=DeprecationWarning, module="api_map_entry")
+    warnings.simplefilter("default", append=True)
+
+
+def _line(text: str) -> str:
+    """One line, without the terminal's colour codes some messages carry."""
+    return " ".join(re.sub(r"\x1b\[[0-9;]*m", "", text).split())
+
+
+def heard(messages: list[str]) -> Callable[[], None]:
+    """What the except clauses call: the exception being handled, as "Class: message"."""
+
+    def record() -> None:
+        error = sys.exc_info()[1]
+        if error is not None:
+            messages.append(_line(f"{type(error).__name__}: {error}"))
+
+    return record
+
+
 def evaluate(code: str, scope: dict, name: str) -> object:
     """The value of the code's last line, after its statements ran in ``scope``. The source goes
     into linecache under ``name``, so that what reads a function's source (AutoGraph,
     torch.jit.script, inspect) finds it, as in a file."""
     linecache.cache[name] = (len(code), None, code.splitlines(True), name)
-    tree = ast.parse(code)
+    tree = _listening(ast.parse(code))
     last = tree.body.pop()
     exec(compile(tree, name, "exec"), scope)
     assert isinstance(last, ast.Expr)  # the schema checked it
@@ -135,7 +181,10 @@ def check_entry(entry: dict, side: Side) -> dict:
     scope.update({root: importlib.import_module(module) for root, module in side.roots.items()})
     scope.update({name: side.tensor(array) for name, array in inputs(entry_id, entry["inputs"]).items()})
     values, number, home = {}, 0, os.getcwd()
-    with tempfile.TemporaryDirectory() as place:
+    messages: list[str] = []
+    scope[HEARD] = heard(messages)
+    with tempfile.TemporaryDirectory() as place, warnings.catch_warnings(record=True) as warned:
+        _as_a_script()
         os.chdir(place)
         try:
             side.seed()
@@ -144,7 +193,8 @@ def check_entry(entry: dict, side: Side) -> dict:
             for number, code in enumerate([] if entry["resolve"] else entry["codes"]):
                 value = evaluate(code, scope, f"<api-map {entry_id} {number}>")
                 values[str(number)] = encode(_as_arrays(value, side))
-            return {"values": values}
+            said = messages + [_line(f"{w.category.__name__}: {w.message}") for w in warned]
+            return {"values": values, "heard": list(dict.fromkeys(said))}
         except Exception as error:  # noqa: BLE001 - reported with the entry's file and line
             frames = traceback.extract_tb(error.__traceback__)
             lines = [frame.lineno for frame in frames if frame.filename.startswith("<api-map ")]

@@ -79,6 +79,24 @@ def _checked_line(item: Checked, found: dict[tuple[str, str], dict] | None) -> s
     )
 
 
+def _heard_line(e: Entry, found: dict[tuple[str, str], dict] | None) -> list[str]:
+    """The errors the entry's code caught and the warnings it raised: each one's start, linked
+    to the whole message on the "Errors and warnings" page."""
+    from ..messages import PAGE, Message
+
+    said = []
+    for fw in FRAMEWORKS:
+        for text in (found or {}).get((e.id, fw), {}).get("heard", []):
+            short = text if len(text) <= 70 else text[:60].rsplit(" ", 1)[0] + " …"
+            target = href(PAGE, Message(*text.partition(": ")[::2]).ident, page_of(e.path))
+            said.append(f"{FRAMEWORKS[fw].label}: [{_message(short)}]({target})")
+    return [f"- **Messages while it ran:** {'; '.join(said)}."] if said else []
+
+
+def _message(text: str) -> str:
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
 def _shown_by(e: Entry) -> str:
     """The entries whose code shows this one's differences, linked where they stand."""
     by_id = {entry.id: entry for entry in all_entries(get_engine().docs_dir)}
@@ -123,7 +141,7 @@ def markdown(checked: list[Checked], found: dict[tuple[str, str], dict] | None) 
         lines += [f"- {text}" for text in e.differences]
         if e.shown_by:
             lines.append(_shown_by(e))
-        lines += [_checked_line(item, found), "", "</div>"]
+        lines += [_checked_line(item, found), *_heard_line(e, found), "", "</div>"]
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
 
