@@ -204,8 +204,11 @@ def test_pasted_scripts_list_their_entries_exactly_as_the_build_reads_them(site,
 
 
 @pytest.mark.browser
-def test_a_pitfall_is_marked_with_its_difference_and_the_status_is_announced(site, new_page):
-    context, page = new_page(390)
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_a_pitfall_is_marked_with_its_difference_and_the_status_is_announced(site, new_page, color_scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context, page = new_page(390, color_scheme)
     page.goto(site.base + "api-map/", wait_until="networkidle")
     status = page.locator("#sbs-check-status")
     assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
@@ -220,6 +223,8 @@ def test_a_pitfall_is_marked_with_its_difference_and_the_status_is_announced(sit
     entry = page.locator(".sbs-check-found > li[data-name='torch.var'] li").first
     assert "Pitfall:" in entry.inner_text() and "TensorFlow tf.math.reduce_variance" in entry.inner_text()
     assert page.locator(".sbs-check-missing li").all_inner_texts() == ["torch.nope"]
+    violations = Axe().run(page, context="form.sbs-check").response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
 
 
 @pytest.mark.browser
