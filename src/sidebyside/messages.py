@@ -179,7 +179,7 @@ def errors_and_warnings() -> str:
     parts = []
     for kind, heading in (("error", "Errors"), ("warning", "Warnings")):
         chosen = [m for m in messages if m.kind == kind]
-        parts += [f"## {heading} ({len(chosen)})", ""]
+        parts += [f"## {heading} ({len(chosen)}) {{#{kind}s}}", ""]
         for message in chosen:
             whole = message.whole
             short = whole if len(whole) <= 90 else whole[:80].rsplit(" ", 1)[0] + " …"
