@@ -282,7 +282,7 @@ def test_with_snippets_alone_0_a_timing_snippet_takes_its_lane_and_another_key(p
     snippets then run beside the others, and what they measure is stored under another key, so
     that no build that runs them alone ever shows it."""
     from sidebyside.cache import key_for
-    from sidebyside.runner import lanes
+    from sidebyside.lanes import lanes
 
     add_pair(project, "demo/busy", "x = 1\n", "x = 1\n")
     add_pair(project, "demo/timing", "# snippet: alone\nx = 1\n", "# snippet: alone fresh\nx = 1\n")
@@ -690,3 +690,22 @@ def test_processes_left_by_a_fresh_snippet_are_stopped(project, runner):
     outcome = engine_for(project, runner).collect().outcomes["snippets/demo/leaves_pytorch.py"]
     assert outcome.ok
     assert not _running(int(outcome.output.split()[1]))
+
+
+def test_a_lane_that_is_done_takes_the_other_lane_s_fresh_snippets_only(project):
+    """The two lanes finish closer together: a thread out of work runs the other framework's
+    fresh snippets (a new interpreter either way), never what the other's reused worker runs."""
+    from sidebyside.lanes import Queues
+
+    add_pair(project, "demo/a", "x = 1\n", "x = 1\n")
+    add_pair(project, "demo/b", "# snippet: fresh\nx = 1\n", "x = 1\n")
+    add_pair(project, "demo/c", "# snippet: fresh\nx = 1\n", "x = 1\n")
+    a, b, c = (load_pair(project, f"demo/{name}").snippets for name in "abc")
+    queues = Queues({"pytorch": [b[0], a[0], c[0]], "tensorflow": [a[1]]})
+    assert queues.take("pytorch") is a[0]  # its own worker's snippets first, then the fresh ones
+    assert queues.take("tensorflow") is a[1]
+    assert queues.take("tensorflow") is c[0]  # done: another lane's fresh snippet, from its end
+    assert queues.take("pytorch") is b[0]
+    assert queues.take("pytorch") is None and queues.take("tensorflow") is None
+    queues = Queues({"pytorch": [a[0], b[0]], "tensorflow": []})
+    assert queues.take("tensorflow") is b[0] and queues.take("tensorflow") is None  # a[0]: not fresh

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import machine
+from .lanes import Queues, lanes
 from .outcome import Failure, Outcome
 from .output import clean as clean_output
 from .settings import timings_alone
@@ -210,17 +211,6 @@ class Pool:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
-def lanes(snippets: list[Snippet], alone: bool) -> tuple[dict[str, list[Snippet]], list[Snippet]]:
-    """The snippets of each framework's lane, and those that run after, one at a time (the
-    ``alone`` ones, unless ``alone`` is false: then they take their lane like the others)."""
-    by_framework: dict[str, list[Snippet]] = {}
-    after = [snippet for snippet in snippets if snippet.options.alone and alone]
-    for snippet in snippets:
-        if snippet not in after:
-            by_framework.setdefault(snippet.framework.key, []).append(snippet)
-    return by_framework, after
-
-
 class Runner:
     """Runs snippets in a :class:`Pool` of workers, started on first use."""
 
@@ -311,21 +301,23 @@ class Runner:
             self.pool.close_one(worker)
 
     def run_all(self, snippets: list[Snippet], done: Callable[[Snippet, Outcome], None]) -> None:
-        """Run snippets, one thread per framework so that both workers are busy at once; then
-        the snippets marked ``alone``, one at a time, with nothing else running. ``done`` gets
-        each outcome; on an interrupt (or an error in ``done``) it gets none of those cut short,
-        every worker is killed and the exception is raised here."""
+        """Run snippets, one thread per framework so that both workers are busy at once (a
+        thread whose lane is done takes the other lane's fresh snippets); then the snippets
+        marked ``alone``, one at a time, with nothing else running. ``done`` gets each outcome;
+        on an interrupt (or an error in ``done``) it gets none of those cut short, every worker
+        is killed and the exception is raised here."""
         by_framework, alone = lanes(snippets, timings_alone())
+        queues = Queues(by_framework)
         errors: list[BaseException] = []
 
-        def lane(items: list[Snippet]) -> None:
+        def lane(key: str) -> None:
             try:
-                self._run_lane(items, done)
+                self._run_lane(lambda: queues.take(key), done)
             except BaseException as error:  # raised again in the main thread, below
                 errors.append(error)
                 self.stop()
 
-        threads = [threading.Thread(target=lane, args=(items,)) for items in by_framework.values()]
+        threads = [threading.Thread(target=lane, args=(key,)) for key in by_framework]
         try:
             self.start(items[0].framework for items in by_framework.values() if any(not s.options.fresh for s in items))
             for thread in threads:
@@ -334,7 +326,8 @@ class Runner:
                 thread.join()
             if errors:
                 raise errors[0]
-            self._run_lane(alone, done)  # the workers are idle now: each has the machine to itself
+            after = iter(alone)
+            self._run_lane(lambda: next(after, None), done)  # the workers are idle: each has the machine
         except BaseException:
             self.stop()
             for thread in threads:
@@ -342,8 +335,8 @@ class Runner:
                     thread.join()
             raise
 
-    def _run_lane(self, items: list[Snippet], done: Callable[[Snippet, Outcome], None]) -> None:
-        for snippet in items:
+    def _run_lane(self, take: Callable[[], Snippet | None], done: Callable[[Snippet, Outcome], None]) -> None:
+        while (snippet := take()) is not None:
             outcome = self.run(snippet)
             if self.stopping.is_set():  # cut short by stop(): neither a result nor a failure
                 raise Interrupted
