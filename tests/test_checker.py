@@ -273,3 +273,25 @@ def test_without_javascript_there_is_no_dead_checker(site, new_page):
     page.goto(site.base + "api-map/")
     assert not page.locator("form.sbs-check").is_visible()
     assert page.locator(".sbs-api-index li:visible").count() >= 80
+
+
+def test_the_libraries_coverage_is_counted_on_the_installed_public_names(built_site):
+    """The figures under "How much of the libraries the map covers" are the installed versions'
+    public names against the entries' answers, as the build listed them (stored, not typed)."""
+    from sidebyside.apimap import library
+    from sidebyside.engine import engine_for
+    from sidebyside.settings import Settings
+
+    names = library.public_names(engine_for(Settings.for_project(ROOT)))
+    assert {"Conv2d", "LSTM", "MultiheadAttention"} <= set(names["torch.nn"])
+    assert not [n for n in names["torch.nn"] if n.startswith("Lazy") or n in ("Sequential", "Module")]
+    assert {"conv2d", "gelu"} <= set(names["torch.nn.functional"]) and "relu_" not in names["torch.nn.functional"]
+    assert {"Dense", "Conv2D"} <= set(names["keras.layers"]) and "matmul" in names["keras.ops"]
+    answers = {name for sides in answered(ENTRIES).values() for listed in sides.values() for name in listed}
+    text = re.sub(r"<[^>]+>", "", page_html(built_site, schema.MAP_PAGE))
+    for space, (have, missing) in library.covered(names, answers).items():
+        total = len(have) + len(missing)
+        what = library.WHAT[space].replace("`", "")
+        assert f"{len(have)} of the {total} {what} ({100 * len(have) / total:.0f} %) have an entry" in text
+        assert f"The {len(missing)} in {space} without an entry" in text
+    assert "Linear" in library.covered(names, answers)["torch.nn"][0]

@@ -5,12 +5,14 @@ side's values, from the store or from the framework's worker, which runs :mod:`.
 checks what the entry claims; :mod:`.render` writes the pages' Markdown; :mod:`.mentions` links
 the other pages' mentions of a mapped API to its entry. The page parts the map's pages call,
 ``api_map(category)``, ``index()``, ``pitfalls()``, ``filter_box()``, and :mod:`.checker`'s
-``check_box()`` and ``coverage()``, are imported from here
+``check_box()`` and ``coverage()``, and :mod:`.library`'s ``library_coverage()``, are imported
+from here
 when first asked for: a framework's worker imports the harness alone.
 """
 
 _PAGE_PARTS = ("api_map", "index", "pitfalls", "filter_box")
 _CODE_PARTS = ("check_box", "coverage")  # the parts that read code: :mod:`.checker`
+_LIBRARY_PARTS = ("library_coverage",)  # the libraries' public names: :mod:`.library`
 
 
 def __getattr__(name: str) -> object:
@@ -22,4 +24,8 @@ def __getattr__(name: str) -> object:
         from . import checker
 
         return getattr(checker, name)
+    if name in _LIBRARY_PARTS:
+        from . import library
+
+        return getattr(library, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

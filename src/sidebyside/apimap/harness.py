@@ -210,3 +210,40 @@ def check_file(framework: str, path: str) -> dict[str, dict]:
         entries = json.load(handle)
     side = SIDES[framework]()
     return {entry["id"]: check_entry(entry, side) for entry in entries}
+
+
+# The public API a porter's code calls, per framework: what the map's coverage is measured on.
+# Left out: Lazy* modules (a Linear that infers its input size), containers, base classes
+# (Module, RNNBase), in-place variants (``relu_``) and the helpers and types F re-exports.
+_CONTAINERS = {"Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"}
+_F_MODULES = {"torch", "torch.nn.functional", "torch._C._nn"}
+
+
+def public_api(framework: str) -> dict[str, list[str]]:
+    """{namespace: its public names}: torch.nn's layers and torch.nn.functional's functions, or
+    keras.layers' layers and keras.ops' functions, as the installed versions define them."""
+    import inspect
+
+    if framework == "pytorch":
+        import torch.nn.functional as F
+        from torch.nn import modules
+
+        layers = [
+            n
+            for n in modules.__all__
+            if not n.startswith("Lazy") and n not in _CONTAINERS and n != "Module" and not n.endswith("Base")
+        ]
+        functions = [
+            n
+            for n in dir(F)
+            if not n.startswith("_")
+            and not n.endswith("_")
+            and not inspect.isclass(getattr(F, n))
+            and getattr(getattr(F, n), "__module__", None) in _F_MODULES
+        ]
+        return {"torch.nn": sorted(layers), "torch.nn.functional": sorted(functions)}
+    import keras
+
+    layers = [n for n in dir(keras.layers) if not n.startswith("_") and inspect.isclass(getattr(keras.layers, n))]
+    ops = [n for n in dir(keras.ops) if not n.startswith("_") and inspect.isfunction(getattr(keras.ops, n))]
+    return {"keras.layers": sorted(layers), "keras.ops": sorted(ops)}
