@@ -47,16 +47,16 @@ def test_messages_are_read_in_the_shapes_python_and_the_snippets_print_them():
 
 
 def _shown(text: str) -> list[tuple[str, str, list[str]]]:
-    """(id, message, printed-by links) for every message section of the built page."""
+    """(id, message, links to where it comes from) for every message section of the page."""
     found = []
     for section in re.split(r"(?=<h3 )", text)[1:]:
         ident = re.match(r'<h3 id="([^"]+)"', section)
         assert ident, section[:200]
-        quote = re.search(r'<blockquote class="sbs-message"><p>(.*?)</p>', section, re.S)
+        quote = re.search(r'<blockquote class="sbs-message">\s*<p>(.*?)</p>', section, re.S)
         heading = re.sub(r'<a class="headerlink".*?</a>', "", section[: section.index("</h3>")])
         message = visible_text(quote.group(1) if quote else heading).strip()
         printed = re.findall(r"<li><strong>(?:Printed by|Raised in|Warned in)</strong>.*?</li>", section, re.S)
-        assert printed, f"{ident.group(1)} names no pair that prints it"
+        assert printed, f"{ident.group(1)} names nothing it comes from"
         found.append((ident.group(1), message, re.findall(r'href="([^"]+)"', "".join(printed))))
     return found
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from .blocks import page_lines, title
 from .engine import get_engine
 from .links import href
-from .render import anchor, preview_note
+from .render import anchor, preview_note, varying
 from .snippets import FRAMEWORKS
 
 PAGE = "errors/index.md"
@@ -42,6 +42,7 @@ class Message:
     text: str  # the message, its wrapped lines joined
     # (kind, name, framework): ("pair", "api/autodiff", ...) or ("entry", "<map entry id>", ...)
     printed_by: list[tuple[str, str, str]] = field(default_factory=list)
+    varies: bool = False  # printed by a snippet whose output varies from run to run
 
     @property
     def kind(self) -> str:
@@ -109,6 +110,7 @@ def collect(engine) -> list[Message]:
         for snippet in pair.snippets:
             for line in read(collected.outcomes[snippet.relpath].output):
                 add(line, ("pair", name, snippet.framework.key))
+                messages[line].varies |= snippet.options.varies
     for (entry_id, framework), stored in values(all_entries(engine.docs_dir), engine).items():
         for said in stored["heard"]:
             cls, _, text = said.partition(": ")
@@ -171,27 +173,50 @@ def _escaped(text: str) -> str:
 
 def errors_and_warnings() -> str:
     """Markdown: a section per message, the message as printed, the pairs that print it, the
-    map's entries for the names in it."""
+    map's entries for the names in it; the messages of pairs whose output varies from run to
+    run last, in a block marked as varying (their words may change with what they measured)."""
     engine = get_engine()
     if not engine.execute:
         return preview_note("the messages are read from the pairs' output when the site is built")
     messages = collect(engine)
+    steady = [m for m in messages if not m.varies]
     parts = []
     for kind, heading in (("error", "Errors"), ("warning", "Warnings")):
-        chosen = [m for m in messages if m.kind == kind]
+        chosen = [m for m in steady if m.kind == kind]
         parts += [f"## {heading} ({len(chosen)}) {{#{kind}s}}", ""]
         for message in chosen:
-            whole = message.whole
-            short = whole if len(whole) <= 90 else whole[:80].rsplit(" ", 1)[0] + " …"
+            whole, short = message.whole, _short(message.whole)
             parts += [f"### {_escaped(short)} {{#{message.ident}}}", ""]
             if short != whole:  # the whole message where the heading could not hold it
                 parts += [f'<blockquote class="sbs-message"><p>{html.escape(whole)}</p></blockquote>', ""]
-            parts += _printed_by(engine, message)
-            links = _entries(message)
-            if links:
-                parts.append(f"- **In the API map:** {'; '.join(links)}.")
-            parts.append("")
+            parts += [*_printed_by(engine, message), *_entries_line(message), ""]
+    varying_ones = [m for m in messages if m.varies]
+    if varying_ones:
+        inner = []
+        for number, message in enumerate(varying_ones, start=1):
+            _, name, framework = message.printed_by[0]
+            # An id and a table-of-contents label that do not change with the words.
+            label = f"From {name} ({FRAMEWORKS[framework].label})"
+            inner += [f'### {_escaped(_short(message.whole))} {{#msg-varies-{number} data-toc-label="{label}"}}', ""]
+            inner += [f'<blockquote class="sbs-message"><p>{html.escape(message.whole)}</p></blockquote>', ""]
+            inner += [*_printed_by(engine, message), *_entries_line(message), ""]
+        parts += [
+            "## From pairs whose output varies {#varying}",
+            "",
+            "Printed beside measurements that change from run to run (times, what the CPU does):",
+            "",
+            varying("\n".join(inner)),
+        ]
     return "\n".join(parts)
+
+
+def _short(whole: str) -> str:
+    return whole if len(whole) <= 90 else whole[:80].rsplit(" ", 1)[0] + " …"
+
+
+def _entries_line(message: Message) -> list[str]:
+    links = _entries(message)
+    return [f"- **In the API map:** {'; '.join(links)}."] if links else []
 
 
 def summary() -> str:
