@@ -1,4 +1,11 @@
-"""What an entry's ``differences`` say about arguments is code the map runs.
+"""What an entry claims is code the map runs: the API names its heading shows, and what its
+``differences`` say about arguments.
+
+Each name the heading shows from a framework's root (``torch.nn.GELU``) is called in that side's
+code: the map's coverage of the libraries counts these names, so an entry answers only for what
+it ran. A member of a class (``torch.nn.Linear.bias``, ``torch.Tensor.permute``) is used on an
+instance: the code needs ``.bias``, ``.permute``. A name from a package the map does not run
+(``torchvision``) is cited in the differences instead.
 
 A sentence that shows a call with a keyword argument (``tf.gather(x, i, axis=1)``) states how
 that argument behaves; the build requires a call of the same function with the same keyword in
@@ -18,6 +25,25 @@ if TYPE_CHECKING:  # schema calls check_backed
     from .schema import Entry
 
 _SPAN = re.compile(r"`([^`]+)`")
+# Class.member, used on an instance as .member (torch.dtype and torch.device are classes too)
+_MEMBER = re.compile(r"\.(?:[A-Z]\w*|dtype|device)\.(\w+)$")
+
+
+def _unrun_name(entry: Entry, known: set[str]) -> tuple[str, str] | None:
+    """(framework, name) of the first name the heading answers for that its side's code never
+    writes (the names :func:`.usage.answers` reads from the heading, as coverage counts them)."""
+    from .usage import answers  # usage reads entries: imported here, not at the top
+
+    for framework, heading in zip(("pytorch", "tensorflow"), entry.names, strict=True):
+        code = "\n".join(entry.expressions(framework))
+        for name in answers(heading, framework, known):
+            if name.split(".")[0] not in ("torch", "tf", "keras"):
+                continue  # torchvision: not installed here, so cited in the differences instead
+            member = _MEMBER.search(name)
+            pattern = rf"\.{member.group(1)}\b" if member else rf"(?<![\w.]){re.escape(name)}(?!\w)"
+            if not re.search(pattern, code):
+                return framework, name
+    return None
 
 
 def keyword_calls(code: str) -> set[tuple[str, str]]:
@@ -42,10 +68,22 @@ def _ran(entry: Entry) -> set[tuple[str, str]]:
 
 
 def check_backed(entries: list[Entry]) -> None:
-    """Raise :class:`DataError` at the first entry whose ``shown_by`` names no entry, or whose
-    differences show a keyword argument that no code of it or of its ``shown_by`` runs."""
+    """Raise :class:`DataError` at the first entry whose heading names an API its code does not
+    call, whose ``shown_by`` names no entry, or whose differences show a keyword argument that no code of it or of its ``shown_by`` runs."""
     by_id = {entry.id: entry for entry in entries}
+    from .usage import known_names
+
+    known = known_names(entries)
     for entry in entries:
+        unnamed = _unrun_name(entry, known)
+        if unnamed:
+            framework, name = unnamed
+            raise DataError(
+                entry.path,
+                entry.line,
+                f"entry {entry.id!r}: its heading names {name}, which its {framework} code never calls: "
+                "call it in the code, or take it out of names",
+            )
         for other in entry.shown_by:
             if other not in by_id or other == entry.id:
                 raise DataError(entry.path, entry.line, f"entry {entry.id!r}: shown_by: {other!r} is not another entry")

@@ -75,10 +75,15 @@ def answers(heading: str, framework: str, known: Iterable[str] = ()) -> list[str
     return found
 
 
+def known_names(entries: Iterable[Entry]) -> set[str]:
+    """The full names the map's headings write, for a heading's bare class name (``DataLoader``)."""
+    return {name for e in entries for side in e.names for name in _NAME.findall(side) if framework_of(name)}
+
+
 def answered(entries: Iterable[Entry]) -> dict[str, dict[str, list[str]]]:
     """{entry id: {framework: the full names it answers for}}, in the map's order."""
     entries = list(entries)
-    known = {name for e in entries for side in e.names for name in _NAME.findall(side) if framework_of(name)}
+    known = known_names(entries)
     return {e.id: {fw: answers(name, fw, known) for name, fw in zip(e.names, FRAMEWORKS)} for e in entries}
 
 
