@@ -153,6 +153,51 @@ def test_a_claim_that_does_not_hold_stops_the_build_with_file_and_line(tmp_path,
     assert message.startswith(f"{path}:{line}:") and words in message, message
 
 
+KINKS = """\
+- id: abs-kink
+  concept: absolute value
+  pytorch: torch.abs(x)
+  tensorflow: tf.abs(x)
+  inputs: {x: [4, 4]}
+  check: same
+  differences: []
+
+- id: hardtanh-kink
+  concept: clip to [-1, 1]
+  pytorch: torch.nn.functional.hardtanh(x * 2)
+  tensorflow: keras.ops.clip(x * 2, -1.0, 1.0)
+  inputs: {x: [4, 4]}
+  check: same
+  differences: []
+"""
+
+
+def test_gradients_are_compared_at_kinks_and_a_difference_must_be_declared(tmp_path, engine):
+    """Ports break in gradients too: at a bound of the clip (x * 2 = ±1) PyTorch's hardtanh
+    passes no gradient and Keras' clip passes it whole. The build compares the gradients of
+    the same random cotangent at inputs half of which sit on kinks, and stops on a difference
+    that the entry does not declare, or on a declared one that is not there."""
+    from sidebyside.apimap import harness
+
+    kinked = harness.kinked("hardtanh-kink", harness.inputs("hardtanh-kink", {"x": ["float", [4, 4]]}))["x"]
+    assert (kinked == 0).any() and (abs(kinked) == 0.5).any()  # relu's kink and the clip's bounds
+    path = write(tmp_path, KINKS)
+    with pytest.raises(DataError) as caught:
+        checked(path, engine)
+    assert str(caught.value).startswith(f"{path}:9: entry 'hardtanh-kink': the gradients differ: result['x']")
+    assert "add gradients: differ" in str(caught.value)
+    path.write_text(KINKS + "  gradients: differ\n")
+    absolute, clip = checked(path, engine)
+    assert absolute.backward is not None and absolute.backward.same and absolute.backward.compared == 16
+    assert clip.backward is not None and not clip.backward.same
+    page = markdown([absolute, clip], checking.values(schema.load(path), engine))
+    assert "Backward: the gradients with respect to `x` agree (16 compared" in page
+    assert "Backward: the gradients with respect to `x` **differ** (largest difference" in page
+    path.write_text(KINKS.replace("  differences: []\n", "  gradients: differ\n  differences: []\n", 1))
+    with pytest.raises(DataError, match="entry 'abs-kink': the gradients agree; take out gradients: differ"):
+        checked(path, engine)
+
+
 BLOCKS = """\
 - id: lstm-state
   concept: the last hidden state of a recurrent layer
@@ -410,6 +455,32 @@ def test_a_difference_that_shows_an_argument_is_code_the_map_runs(tmp_path):
     path.write_text(text.replace(claim, claim + "\n  shown_by: [std-keep]") + shown)
     with pytest.raises(DataError, match="shown_by: 'std-keep' is not another entry"):
         schema.all_entries(tmp_path)
+
+
+def test_a_heading_answers_only_for_names_its_code_calls(tmp_path):
+    """The libraries' coverage counts the names headings show: an entry that shows
+    `torch.nn.GELU` but runs only `F.gelu` would count a layer nobody checked."""
+    path = tmp_path / schema.DATA_DIR / "reductions.yml"
+    path.parent.mkdir(parents=True)
+    names = '\n  names: {pytorch: "torch.sum, torch.nansum", tensorflow: tf.reduce_sum}'
+    path.write_text(GOOD.replace("concept: sum along an axis", "concept: sum along an axis" + names))
+    with pytest.raises(DataError) as caught:
+        schema.all_entries(tmp_path)
+    assert f"{path}:1: entry 'sum-axis': its heading names torch.nansum, which its pytorch code" in str(caught.value)
+    path.write_text(
+        GOOD.replace("torch.sum(x, dim=1)", "torch.sum(x, dim=1) + torch.nansum(x, dim=1) * 0").replace(
+            "concept: sum along an axis", "concept: sum along an axis" + names
+        )
+    )
+    assert [e.id for e in schema.all_entries(tmp_path)] == ["sum-axis", "std"]
+    # A member of a class is used on an instance: `x.sum` stands for torch.Tensor.sum.
+    member = names.replace("torch.sum, torch.nansum", "torch.Tensor.sum")
+    path.write_text(
+        GOOD.replace("torch.sum(x, dim=1)", "x.sum(dim=1)").replace(
+            "concept: sum along an axis", "concept: sum along an axis" + member
+        )
+    )
+    assert schema.all_entries(tmp_path)[0].names[0] == "torch.Tensor.sum"
 
 
 def test_shown_by_links_the_entries_that_show_a_difference(built_site):

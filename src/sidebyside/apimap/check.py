@@ -24,7 +24,7 @@ from ..snippets import FRAMEWORKS, Options, Snippet
 from ..store import key
 from .schema import ROOTS, Entry, names_in
 
-FORMAT = 4  # bump when the stored values change shape
+FORMAT = 5  # bump when the stored values change shape
 _HARNESS = hashlib.sha256((Path(__file__).parent / "harness.py").read_bytes()).hexdigest()
 
 
@@ -48,6 +48,8 @@ def _request(entry: Entry, framework: str) -> dict:
         "codes": entry.expressions(framework),
         "inputs": entry.material()["inputs"],
         "resolve": resolve,
+        # the code whose values agree is differentiated too: the match where defaults differ
+        "gradient": None if entry.check == "resolves" else (1 if entry.match else 0),
     }
 
 
@@ -71,7 +73,7 @@ def values(entries: list[Entry], engine) -> dict[tuple[str, str], dict]:
     for entry in entries:
         for framework in FRAMEWORKS:
             stored = engine.store.read("api-map", _key(entry, framework))
-            if isinstance(stored, dict) and "values" in stored and "heard" in stored:
+            if isinstance(stored, dict) and "values" in stored and "backward" in stored:
                 found[(entry.id, framework)] = stored
             else:
                 missing.setdefault(framework, []).append(entry)
@@ -97,7 +99,8 @@ def values(entries: list[Entry], engine) -> dict[tuple[str, str], dict]:
             answer = outcome.measured[entry.id]
             if "error" in answer:
                 raise _raised(entry, framework, answer)
-            stored = {"values": answer["values"], "heard": answer["heard"], "versions": outcome.versions}
+            backward = answer.get("backward", {"none": "nothing runs on this machine"})
+            stored = {**answer, "backward": backward, "versions": outcome.versions}
             engine.store.write("api-map", _key(entry, framework), stored)
             found[(entry.id, framework)] = stored
     return found
@@ -118,6 +121,18 @@ class Checked:
     written: Verdict | None  # of the code as written (None: check: resolves, or a preview)
     matched: Verdict | None  # of the match pair, where defaults differ
     versions: dict[str, str]
+    backward: Verdict | None = None  # the gradients of the code that agrees, where both have them
+    unmatched: str = ""  # why the gradients were not compared
+
+
+def backward(entry: Entry, pt: dict, tf_: dict, rtol: float) -> tuple[Verdict | None, str]:
+    """The two sides' gradients compared, or why they were not: a side that raised, or whose
+    value is not differentiable in the float inputs (PyTorch's verdict first)."""
+    a, b = pt["backward"], tf_["backward"]
+    if "grads" in a and "grads" in b:  # a backward pass rounds more: ten times the tolerance
+        return compare(a["grads"], b["grads"], 10 * rtol, 10 * DEFAULT_ATOL), ""
+    side, label = (a, "PyTorch") if "grads" not in a else (b, "TensorFlow")
+    return None, f"{label}: {side['none']}" if side.get("raised") or label == "TensorFlow" else side["none"]
 
 
 def leaves(value: dict) -> list[dict]:
@@ -162,6 +177,13 @@ def check(entry: Entry, found: dict[tuple[str, str], dict]) -> Checked:
 
     written = verdict("0")
     matched = verdict("1") if entry.match else None
+    grads, unmatched = backward(entry, pt, tf_, rtol)
+    if grads is None and entry.gradients == "differ":
+        raise DataError(entry.path, entry.line, f"entry {entry.id!r} says gradients: differ, but {unmatched}")
+    if grads is not None and grads.same == (entry.gradients == "differ"):
+        said = "agree" if grads.same else f"differ: {grads.problem}"
+        fix = "take out gradients: differ" if grads.same else "say why in differences and add gradients: differ"
+        raise DataError(entry.path, entry.line, f"entry {entry.id!r}: the gradients {said}; {fix}")
     if entry.check == "same" and not written.same:
         raise DataError(
             entry.path, entry.line, f"entry {entry.id!r}: the two sides differ: {written.problem}; {shown('0')}"
@@ -178,7 +200,7 @@ def check(entry: Entry, found: dict[tuple[str, str], dict]) -> Checked:
             raise DataError(
                 entry.path, entry.line, f"entry {entry.id!r}: the match pair differs: {matched.problem}; {shown('1')}"
             )
-    return Checked(entry, written, matched, versions)
+    return Checked(entry, written, matched, versions, grads, unmatched)
 
 
 def gap(a: dict, b: dict) -> float:
@@ -194,5 +216,9 @@ def difference(a: dict, b: dict) -> str:
     """How two encoded values differ, for the line of an entry whose defaults differ."""
     if gap(a, b) == float("inf"):
         return f"shapes {shapes(a)} and {shapes(b)}"
-    largest = max((abs(p - q) for p, q in zip(numbers(a), numbers(b))), default=0.0)
-    return f"largest difference {largest:.3g}"
+    return f"largest difference {largest(a, b):.3g}"
+
+
+def largest(a: dict, b: dict) -> float:
+    """The largest absolute difference of two encoded values of the same shapes."""
+    return max((abs(p - q) for p, q in zip(numbers(a), numbers(b))), default=0.0)

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from ..snippets import FRAMEWORKS
 from ..store import write_text
-from .check import Checked, check, difference, dtypes, values
+from .check import Checked, check, difference, dtypes, largest, values
 from .schema import MAP_DIR, MAP_PAGE, ROOTS, Entry, all_entries, category_title, files, names_in
 from .usage import answered
 
 FILE = MAP_DIR + "api-map.json"  # under the site's root
 SCHEMA = "api-map.schema.json"  # its schema, in the same folder
-FORMAT = 2  # bump when a record changes shape (and the schema with it)
+FORMAT = 3  # bump when a record changes shape (and the schema with it)
 
 
 def _sides(pytorch: str, tensorflow: str) -> dict[str, str]:
@@ -33,7 +33,7 @@ def _result(item: Checked, found: dict[tuple[str, str], dict]) -> dict:
     written = found[(e.id, "pytorch")]["values"]["0"], found[(e.id, "tensorflow")]["values"]["0"]
     agreed = item.written if e.check == "same" else item.matched
     assert agreed is not None  # check() compared them
-    result = {
+    result: dict[str, object] = {
         "verdict": "same" if e.check == "same" else "differs as written, agrees when matched",
         "compared": agreed.compared,
         "largest_difference": agreed.max_abs,
@@ -41,6 +41,14 @@ def _result(item: Checked, found: dict[tuple[str, str], dict]) -> dict:
     }
     if e.check == "differs":
         result["as_written"] = difference(*written)
+    if item.backward is None:
+        result["backward"] = {"compared": False, "why_not": item.unmatched}
+    else:
+        result["backward"] = {
+            "compared": True,
+            "same": item.backward.same,
+            "largest_difference": largest(*(found[(e.id, fw)]["backward"]["grads"] for fw in FRAMEWORKS)),
+        }
     return result
 
 

@@ -44,6 +44,9 @@ class Side:
     seed: Callable[[], object]
     restore: Callable[[], None]  # global state an entry may have changed, put back
     to_numpy: Callable[[object], object]
+    # (run the code on these tensors, float inputs, cotangent of a shape) -> d<value>/d<input> per
+    # float input, or None where the value is not a float tensor that depends on them
+    backward: Callable[[Callable[[dict], object], dict[str, np.ndarray], Callable], dict | None]
 
 
 def _pytorch() -> Side:
@@ -53,12 +56,27 @@ def _pytorch() -> Side:
         torch.set_default_dtype(torch.float32)
         torch.set_grad_enabled(True)
 
+    def backward(run: Callable[[dict], object], floats: dict[str, np.ndarray], cotangent: Callable) -> dict | None:
+        sources = {name: torch.from_numpy(array).requires_grad_() for name, array in floats.items()}
+        outputs, seeds = [], []
+        for value in flat(run(sources)):
+            if isinstance(value, torch.Tensor) and value.is_floating_point():
+                seed = torch.from_numpy(cotangent(tuple(value.shape))).to(value.dtype)  # drawn for every one
+                if value.requires_grad:
+                    outputs.append(value)
+                    seeds.append(seed)
+        grads = torch.autograd.grad(outputs, list(sources.values()), seeds, allow_unused=True) if outputs else []
+        if all(g is None for g in grads):
+            return None
+        return {name: np.zeros_like(floats[name]) if g is None else g.numpy() for name, g in zip(sources, grads)}
+
     return Side(
         roots={"torch": "torch"},
         tensor=torch.from_numpy,
         seed=lambda: torch.manual_seed(0),
         restore=restore,
         to_numpy=lambda value: value.detach().numpy() if hasattr(value, "detach") else np.asarray(value),
+        backward=backward,
     )
 
 
@@ -70,16 +88,39 @@ def _tensorflow() -> Side:
         keras.mixed_precision.set_global_policy("float32")
         tf.config.run_functions_eagerly(False)
 
+    def backward(run: Callable[[dict], object], floats: dict[str, np.ndarray], cotangent: Callable) -> dict | None:
+        watched = {name: tf.constant(array) for name, array in floats.items()}
+        with tf.GradientTape() as tape:
+            tape.watch(list(watched.values()))
+            outputs = [tf.convert_to_tensor(value) for value in flat(run(watched)) if tf.is_tensor(value)]
+        outputs = [value for value in outputs if value.dtype.is_floating]
+        seeds = [tf.constant(cotangent(tuple(value.shape)), dtype=value.dtype) for value in outputs]
+        grads = tape.gradient(outputs, list(watched.values()), output_gradients=seeds) if outputs else []
+        if all(g is None for g in grads):  # nothing float, or computed off the tape (through NumPy, say)
+            return None
+        dense = [None if g is None else np.asarray(tf.convert_to_tensor(g)) for g in grads]  # IndexedSlices too
+        return {name: np.zeros_like(floats[name]) if g is None else g for name, g in zip(watched, dense)}
+
     return Side(
         roots={"tf": "tensorflow", "keras": "keras"},
         tensor=tf.constant,
         seed=lambda: keras.utils.set_random_seed(0),
         restore=restore,
         to_numpy=lambda value: np.asarray(value.numpy() if hasattr(value, "numpy") else value),
+        backward=backward,
     )
 
 
 SIDES = {"pytorch": _pytorch, "tensorflow": _tensorflow}
+
+
+def flat(value: object) -> list:
+    """The tensors (and anything else) inside a value's lists, tuples and dicts (by sorted key)."""
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in flat(item)]
+    if isinstance(value, dict):
+        return [leaf for key in sorted(value, key=str) for leaf in flat(value[key])]
+    return [value]
 
 
 def inputs(entry_id: str, spec: dict[str, list]) -> dict[str, np.ndarray]:
@@ -174,6 +215,42 @@ def _as_arrays(value: object, side: Side) -> object:
     return side.to_numpy(value)
 
 
+def kinked(entry_id: str, floats: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The float inputs with every other element (a seeded choice) rounded to a multiple of 0.5:
+    zeros for relu and abs, ties for max, the bounds of clip(x, -0.5, 0.5). Gradients are
+    compared there, where the two libraries' subgradients may part."""
+    rng = np.random.default_rng(int(hashlib.sha256(f"{entry_id} kinks".encode()).hexdigest()[:8], 16))
+    made = {}
+    for name, array in floats.items():
+        on_kink = rng.random(array.shape) < 0.5
+        made[name] = np.where(on_kink, np.round(array * 2) / 2, array).astype(array.dtype)
+    return made
+
+
+def gradient(entry: dict, side: Side, scope: dict) -> dict:
+    """The backward pass of the code that agrees (``entry["gradient"]``: its number) at the
+    kinked inputs, with a seeded random cotangent: {"grads": {input: gradient}} encoded, or
+    {"none": why} (no float input, a value that is not differentiable, or the error raised)."""
+    entry_id, code = entry["id"], entry["codes"][entry["gradient"]]
+    made = inputs(entry_id, entry["inputs"])
+    floats = kinked(entry_id, {name: a for name, a in made.items() if a.dtype.kind == "f"})
+    if not floats:
+        return {"none": "no float input"}
+    rng = np.random.default_rng(int(hashlib.sha256(f"{entry_id} cotangent".encode()).hexdigest()[:8], 16))
+
+    def run(tensors: dict) -> object:
+        side.seed()
+        return evaluate(code, {**scope, HEARD: lambda: None, **tensors}, f"<api-map {entry_id} backward>")
+
+    try:
+        grads = side.backward(run, floats, lambda shape: np.asarray(rng.standard_normal(shape), dtype=np.float32))
+    except Exception as error:  # noqa: BLE001 - said on the entry's line
+        return {"none": _line(f"{type(error).__name__}: {error}")[:300], "raised": True}
+    if grads is None:
+        return {"none": "the value does not depend differentiably on the float inputs"}
+    return {"grads": encode(grads)}
+
+
 def check_entry(entry: dict, side: Side) -> dict:
     """One entry's answer: its values, or the error its code raised with the line."""
     entry_id = entry["id"]
@@ -194,7 +271,12 @@ def check_entry(entry: dict, side: Side) -> dict:
                 value = evaluate(code, scope, f"<api-map {entry_id} {number}>")
                 values[str(number)] = encode(_as_arrays(value, side))
             said = messages + [_line(f"{w.category.__name__}: {w.message}") for w in warned]
-            return {"values": values, "heard": list(dict.fromkeys(said))}
+            answer = {"values": values, "heard": list(dict.fromkeys(said))}
+            if entry.get("gradient") is not None:
+                base = {name: value for name, value in scope.items() if name in ("__name__", "np", *side.roots)}
+                given = {name: value for name, value in scope.items() if name in entry["inputs"]}
+                answer["backward"] = gradient(entry, side, {**base, **given})
+            return answer
         except Exception as error:  # noqa: BLE001 - reported with the entry's file and line
             frames = traceback.extract_tb(error.__traceback__)
             lines = [frame.lineno for frame in frames if frame.filename.startswith("<api-map ")]

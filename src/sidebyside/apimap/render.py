@@ -43,7 +43,28 @@ def _code_rows(e: Entry) -> list[str]:
     return blocks[:-1]
 
 
+def _backward_line(item: Checked, found: dict[tuple[str, str], dict]) -> str:
+    """What the backward pass compared: the gradients with respect to the float inputs."""
+    e = item.entry
+    if item.backward is None:
+        return f" Backward: not compared ({item.unmatched})." if item.unmatched else ""
+    grads = found[(e.id, "pytorch")]["backward"]["grads"]
+    names = ", ".join(f"`{name}`" for name in grads["items"])
+    at = "at the inputs with half their elements moved to the nearest multiple of 0.5 (the kinks)"
+    if not item.backward.same:
+        shown = difference(grads, found[(e.id, "tensorflow")]["backward"]["grads"])
+        return f" Backward: the gradients with respect to {names} **differ** ({shown}), {at}."
+    return (
+        f" Backward: the gradients with respect to {names} agree ({item.backward.compared} compared, "
+        f"largest difference {item.backward.max_abs:.3g}), {at}."
+    )
+
+
 def _checked_line(item: Checked, found: dict[tuple[str, str], dict] | None) -> str:
+    return _forward_line(item, found) + (_backward_line(item, found) if found else "")
+
+
+def _forward_line(item: Checked, found: dict[tuple[str, str], dict] | None) -> str:
     e = item.entry
     if found is None:
         return "- **Not checked:** this is a preview build."
@@ -196,10 +217,10 @@ def index() -> str:
 
 
 def pitfalls() -> str:
-    """Markdown list: every entry whose defaults differ, the largest difference first, with
+    """Markdown list: every entry whose defaults or gradients differ, the largest difference first, with
     what the difference is and a link to the entry (from the same cached checks)."""
     engine = get_engine()
-    entries = [entry for entry in all_entries(engine.docs_dir) if entry.check == "differs"]
+    entries = [e for e in all_entries(engine.docs_dir) if e.check == "differs" or e.gradients == "differ"]
     if not entries:
         raise DataError(engine.docs_dir / DATA_DIR, 1, "no entry says check: differs: no pitfall to list")
     if not engine.execute:
@@ -208,8 +229,13 @@ def pitfalls() -> str:
     rows = []
     for entry in entries:
         check(entry, found)  # the claim holds, or the build stops here
-        a, b = found[(entry.id, "pytorch")]["values"]["0"], found[(entry.id, "tensorflow")]["values"]["0"]
-        rows.append((gap(a, b), entry, difference(a, b)))
+        pt, tf_ = found[(entry.id, "pytorch")], found[(entry.id, "tensorflow")]
+        if entry.check == "differs":
+            a, b = pt["values"]["0"], tf_["values"]["0"]
+            rows.append((gap(a, b), entry, difference(a, b)))
+        if entry.gradients == "differ":
+            a, b = pt["backward"]["grads"], tf_["backward"]["grads"]
+            rows.append((gap(a, b), entry, f"gradients: {difference(a, b)}"))
     rows.sort(key=lambda row: -row[0])
     items = []
     for relative, entry, shown in rows:

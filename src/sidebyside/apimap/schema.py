@@ -29,6 +29,11 @@ entry has these keys:
     ``pytorch`` or ``tensorflow``: that side has no direct equivalent, its code is what to do instead
 ``rtol`` (optional)
     relative tolerance (default 1e-5), with the reason in ``differences``
+``gradients`` (optional)
+    ``differ``: the gradients of the code that agrees differ (say why in ``differences``). The
+    build backpropagates a seeded random cotangent through both sides' values, at the inputs
+    with half their elements on kinks (multiples of 0.5), and compares the gradients with
+    respect to the float inputs; without this key they must agree
 ``shown_by`` (optional)
     ids of other entries whose code shows what ``differences`` say (linked under them); a call
     with a keyword argument in ``differences`` must be run by this entry or one of these
@@ -54,7 +59,7 @@ MAP_DIR = "api-map/"  # the map's pages: index.md lists every entry, <category>.
 MAP_PAGE = MAP_DIR + "index.md"
 CHECKS = ("same", "differs", "resolves")
 _FIELDS = ("id", "concept", "pytorch", "tensorflow", "check", "differences")
-_OPTIONAL = ("inputs", "match", "names", "missing", "rtol", "shown_by")
+_OPTIONAL = ("inputs", "match", "names", "missing", "rtol", "shown_by", "gradients")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ROOTS = {"pytorch": ("torch",), "tensorflow": ("tf", "keras")}
 
@@ -77,6 +82,7 @@ class Entry:
     starts: tuple[tuple[int, int], ...] = ()  # file line of each code, per framework: (as written, match)
     shown_by: tuple[str, ...] = ()  # ids of the entries whose code shows the differences
     difference_lines: tuple[int, ...] = ()  # the file line of each of ``differences``
+    gradients: str | None = None  # "differ": the gradients are a pitfall too
 
     def code(self, framework: str) -> str:
         return self.pytorch if framework == "pytorch" else self.tensorflow
@@ -240,6 +246,9 @@ def _entry(located: Located, index: int) -> Entry:
     )
     differences = fields["differences"].items(f"{what}: differences")
     shown_by = fields["shown_by"].items(f"{what}: shown_by") if "shown_by" in fields else []
+    gradients = fields["gradients"].text(f"{what}: gradients") if "gradients" in fields else None
+    if gradients not in (None, "differ"):
+        raise fields["gradients"].error(f"{what}: gradients can only be differ, got {gradients!r}")
     return Entry(
         id=ident,
         concept=fields["concept"].text(f"{what}: concept"),
@@ -257,6 +266,7 @@ def _entry(located: Located, index: int) -> Entry:
         starts=starts,
         shown_by=tuple(item.text(f"{what}: shown_by") for item in shown_by),
         difference_lines=tuple(item.line for item in differences),
+        gradients=gradients,
     )
 
 
