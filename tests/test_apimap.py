@@ -519,3 +519,54 @@ def test_the_map_as_data_follows_its_schema_and_says_what_the_pages_say(built_si
             assert f"{result['compared']} compared, largest difference {result['largest_difference']:.3g}" in shown
         if "as_written" in result:
             assert result["as_written"] in shown
+
+
+_NUMBER = r"-?\d+(?:\.\d+)?(?:e-?\d+)?(?![\w.])"
+
+
+def typed_defaults(entries: list[schema.Entry]) -> list[str]:
+    """Numbers a sentence types right after the name of a parameter whose default some entry
+    declares (or after ε): `eps` 1e-5, ε is 1e-3, `lr` 0.01 vs 0.001."""
+    from sidebyside.apimap.defaults import QUOTE
+
+    parameters = {name.rsplit(".", 1)[1] for e in entries for pair in e.defaults for name in pair if name}
+    named = "|".join(sorted(map(re.escape, parameters | {"ε"}), key=len, reverse=True))
+    said = re.compile(
+        rf"(?<![\w.])(?:{named})(?![\w.])\s*(?:is|of|=|:)?\s*({_NUMBER})(?:\s*(?:vs|against)\s*({_NUMBER}))?"
+    )
+    found = []
+    for e in entries:
+        for sentence in e.differences:
+            prose = re.sub(r"`([A-Za-z_]\w*)`", r"\1", QUOTE.sub("{}", sentence))  # `eps` reads as eps
+            prose = re.sub(r"`[^`]*`", "", prose)  # code is not prose
+            found += [f"{e.id}: {m[0]!r}" for m in said.finditer(prose)]
+    return found
+
+
+def test_no_default_is_typed_in_prose(tmp_path):
+    """A default typed into a sentence goes stale when a release changes it: the entries quote
+    the defaults the build reads from the libraries ({torch.nn.LayerNorm.eps}) instead."""
+    from sidebyside.apimap.defaults import check_quotes
+
+    entries = [entry for path in schema.files(ROOT / "docs") for entry in schema.load(path)]
+    assert sum(len(e.defaults) for e in entries) >= 20
+    assert typed_defaults(entries) == []
+    typed = textwrap.dedent("""
+        - id: ln
+          concept: layer normalization
+          pytorch: torch.nn.LayerNorm(4)(x)
+          tensorflow: keras.layers.LayerNormalization(epsilon=1e-5)(x)
+          inputs: {x: [3, 4]}
+          check: same
+          defaults:
+            - [torch.nn.LayerNorm.eps, keras.layers.LayerNormalization.epsilon]
+          differences: ["ε is 1e-5 in PyTorch and `epsilon` 1e-3 in Keras."]
+        """)
+    path = write(tmp_path, typed)
+    assert typed_defaults(schema.load(path)) == ["ln: 'ε is 1e-5'", "ln: 'epsilon 1e-3'"]
+    quoted = "{torch.nn.LayerNorm.eps} in PyTorch and `epsilon` {keras.layers.LayerNormalization.epsilon}"
+    path.write_text(typed.replace("1e-5 in PyTorch and `epsilon` 1e-3", quoted))
+    assert typed_defaults(schema.load(path)) == []
+    path.write_text(typed.replace("ε is 1e-5", "ε is {torch.nn.LayerNorm.epsilon}"))
+    with pytest.raises(DataError, match=r"differences quote \{torch.nn.LayerNorm.epsilon\}, which defaults"):
+        check_quotes(schema.load(path)[0])

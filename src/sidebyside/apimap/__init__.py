@@ -4,13 +4,13 @@
 side's values, from the store or from the framework's worker, which runs :mod:`.harness`, and
 checks what the entry claims; :mod:`.render` writes the pages' Markdown; :mod:`.mentions` links
 the other pages' mentions of a mapped API to its entry. The page parts the map's pages call,
-``api_map(category)``, ``index()``, ``pitfalls()``, ``filter_box()``, and :mod:`.checker`'s
-``check_box()`` and ``coverage()``, and :mod:`.library`'s ``library_coverage()``, are imported
-from here
-when first asked for: a framework's worker imports the harness alone.
+``api_map(category)``, ``index()``, ``pitfalls()``, ``defaults_table()``, ``filter_box()``, and
+:mod:`.checker`'s ``check_box()`` and ``coverage()``, and :mod:`.library`'s
+``library_coverage()``, are imported from here when first asked for: a framework's worker
+imports the harness alone. :mod:`.defaults` reads the defaults entries declare.
 """
 
-_PAGE_PARTS = ("api_map", "index", "pitfalls", "filter_box")
+_PAGE_PARTS = ("api_map", "index", "pitfalls", "defaults_table", "filter_box")
 _CODE_PARTS = ("check_box", "coverage")  # the parts that read code: :mod:`.checker`
 _LIBRARY_PARTS = ("library_coverage",)  # the libraries' public names: :mod:`.library`
 

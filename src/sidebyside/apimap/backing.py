@@ -20,6 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..data import DataError
+from .defaults import check_quotes
 
 if TYPE_CHECKING:  # schema calls check_backed
     from .schema import Entry
@@ -84,6 +85,7 @@ def check_backed(entries: list[Entry]) -> None:
                 f"entry {entry.id!r}: its heading names {name}, which its {framework} code never calls: "
                 "call it in the code, or take it out of names",
             )
+        check_quotes(entry)
         for other in entry.shown_by:
             if other not in by_id or other == entry.id:
                 raise DataError(entry.path, entry.line, f"entry {entry.id!r}: shown_by: {other!r} is not another entry")

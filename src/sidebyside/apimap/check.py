@@ -22,10 +22,13 @@ from ..data import DataError
 from ..outcome import Outcome
 from ..snippets import FRAMEWORKS, Options, Snippet
 from ..store import key
+from . import defaults
 from .schema import ROOTS, Entry, names_in
 
 FORMAT = 5  # bump when the stored values change shape
-_HARNESS = hashlib.sha256((Path(__file__).parent / "harness.py").read_bytes()).hexdigest()
+_HARNESS = hashlib.sha256(
+    b"".join((Path(__file__).parent / f).read_bytes() for f in ("harness.py", "introspect.py"))
+).hexdigest()
 
 
 def _key(entry: Entry, framework: str) -> str:
@@ -50,6 +53,7 @@ def _request(entry: Entry, framework: str) -> dict:
         "resolve": resolve,
         # the code whose values agree is differentiated too: the match where defaults differ
         "gradient": None if entry.check == "resolves" else (1 if entry.match else 0),
+        "defaults": defaults.names(entry, framework),
     }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..snippets import FRAMEWORKS
 from ..store import write_text
+from . import defaults
 from .check import Checked, check, difference, dtypes, largest, values
 from .schema import MAP_DIR, MAP_PAGE, ROOTS, Entry, all_entries, category_title, files, names_in
 from .usage import answered
@@ -67,7 +68,8 @@ def record(item: Checked, found: dict[tuple[str, str], dict], category: str, tit
         "missing": e.missing,
         "check": e.check,
         "rtol": e.rtol,
-        "differences": list(e.differences),
+        "differences": [defaults.fill(text, defaults.read_values(e, found)) for text in e.differences],
+        "defaults": defaults.read_values(e, found),
         "shown_by": list(e.shown_by),
         "result": _result(item, found),
         "versions": dict(sorted(item.versions.items())),

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..worker import encode
+from .introspect import default, lookup
 
 
 @dataclass(frozen=True)
@@ -190,20 +191,8 @@ def evaluate(code: str, scope: dict, name: str) -> object:
 
 
 def resolve(name: str, side: Side) -> str:
-    """``name`` (``torch.nn.GRU``) if it exists, importing submodules on the way; else an
-    AttributeError that says which part is missing."""
-    root, *parts = name.split(".")
-    path = side.roots[root]
-    value = importlib.import_module(path)
-    for part in parts:
-        path = f"{path}.{part}"
-        try:
-            value = getattr(value, part)
-        except AttributeError:
-            try:
-                value = importlib.import_module(path)
-            except ImportError:
-                raise AttributeError(f"{name} does not exist: no {part!r} in {path.rsplit('.', 1)[0]}") from None
+    """``name`` if it exists (:func:`.introspect.lookup` raises otherwise)."""
+    lookup(name, side.roots)
     return name
 
 
@@ -272,6 +261,7 @@ def check_entry(entry: dict, side: Side) -> dict:
                 values[str(number)] = encode(_as_arrays(value, side))
             said = messages + [_line(f"{w.category.__name__}: {w.message}") for w in warned]
             answer = {"values": values, "heard": list(dict.fromkeys(said))}
+            answer["defaults"] = {name: default(name, side.roots) for name in entry.get("defaults", [])}
             if entry.get("gradient") is not None:
                 base = {name: value for name, value in scope.items() if name in ("__name__", "np", *side.roots)}
                 given = {name: value for name, value in scope.items() if name in entry["inputs"]}
@@ -292,40 +282,3 @@ def check_file(framework: str, path: str) -> dict[str, dict]:
         entries = json.load(handle)
     side = SIDES[framework]()
     return {entry["id"]: check_entry(entry, side) for entry in entries}
-
-
-# The public API a porter's code calls, per framework: what the map's coverage is measured on.
-# Left out: Lazy* modules (a Linear that infers its input size), containers, base classes
-# (Module, RNNBase), in-place variants (``relu_``) and the helpers and types F re-exports.
-_CONTAINERS = {"Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"}
-_F_MODULES = {"torch", "torch.nn.functional", "torch._C._nn"}
-
-
-def public_api(framework: str) -> dict[str, list[str]]:
-    """{namespace: its public names}: torch.nn's layers and torch.nn.functional's functions, or
-    keras.layers' layers and keras.ops' functions, as the installed versions define them."""
-    import inspect
-
-    if framework == "pytorch":
-        import torch.nn.functional as F
-        from torch.nn import modules
-
-        layers = [
-            n
-            for n in modules.__all__
-            if not n.startswith("Lazy") and n not in _CONTAINERS and n != "Module" and not n.endswith("Base")
-        ]
-        functions = [
-            n
-            for n in dir(F)
-            if not n.startswith("_")
-            and not n.endswith("_")
-            and not inspect.isclass(getattr(F, n))
-            and getattr(getattr(F, n), "__module__", None) in _F_MODULES
-        ]
-        return {"torch.nn": sorted(layers), "torch.nn.functional": sorted(functions)}
-    import keras
-
-    layers = [n for n in dir(keras.layers) if not n.startswith("_") and inspect.isclass(getattr(keras.layers, n))]
-    ops = [n for n in dir(keras.ops) if not n.startswith("_") and inspect.isfunction(getattr(keras.ops, n))]
-    return {"keras.layers": sorted(layers), "keras.ops": sorted(ops)}

@@ -1,6 +1,6 @@
 """The map's coverage of the libraries themselves: which of torch.nn's layers and
 torch.nn.functional's functions, and of keras.layers' and keras.ops', have an entry. The names
-come from the installed versions (each framework's worker lists them, :func:`.harness.public_api`;
+come from the installed versions (each framework's worker lists them, :func:`.introspect.public_api`;
 stored under the versions, so a new release's new layer shows up as not covered).
 """
 
@@ -21,7 +21,7 @@ from ..store import key
 from .schema import DATA_DIR, all_entries
 from .usage import answered
 
-_HARNESS = hashlib.sha256((Path(__file__).parent / "harness.py").read_bytes()).hexdigest()
+_CODE = hashlib.sha256((Path(__file__).parent / "introspect.py").read_bytes()).hexdigest()
 # What each namespace is, in the sentence that counts it.
 WHAT = {
     "torch.nn": "layers (classes) in `torch.nn`",
@@ -34,7 +34,7 @@ WHAT = {
 def _key(framework: str) -> str:
     versions = installed_versions(FRAMEWORKS[framework].distributions)
     return key(
-        {"public": 1, "harness": _HARNESS, "framework": framework, "versions": versions, "machine": machine.describe()}
+        {"public": 1, "code": _CODE, "framework": framework, "versions": versions, "machine": machine.describe()}
     )
 
 
@@ -55,7 +55,7 @@ def public_names(engine) -> dict[str, list[str]]:
         batches = []
         for framework in todo:
             path = Path(folder) / f"public_{framework}.py"
-            source = f"from sidebyside.apimap.harness import public_api\nmeasured = public_api({framework!r})\n"
+            source = f"from sidebyside.apimap.introspect import public_api\nmeasured = public_api({framework!r})\n"
             path.write_text(source, encoding="utf-8")
             batches.append(Snippet("api_map", FRAMEWORKS[framework], path, path.name, source, Options(timeout=600)))
         engine.runner().run_all(batches, lambda snippet, outcome: outcomes.__setitem__(snippet.framework.key, outcome))

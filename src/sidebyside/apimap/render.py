@@ -11,6 +11,7 @@ from ..engine import get_engine
 from ..links import href, relative_url
 from ..render import preview_note
 from ..snippets import FRAMEWORKS
+from . import defaults
 from .check import Checked, check, difference, dtypes, gap, values
 from .schema import DATA_DIR, MAP_PAGE, ROOTS, Entry, all_entries, category_title, files, load, names_in, page_of
 
@@ -159,7 +160,8 @@ def markdown(checked: list[Checked], found: dict[tuple[str, str], dict] | None) 
                 f"- **No direct equivalent in {FRAMEWORKS[e.missing].label}:** its code above is "
                 f"what to write instead of {other}'s call."
             )
-        lines += [f"- {text}" for text in e.differences]
+        quoted = defaults.read_values(e, found)
+        lines += [f"- {defaults.fill(text, quoted)}" for text in e.differences] + defaults.line(e, found)
         if e.shown_by:
             lines.append(_shown_by(e))
         lines += [_checked_line(item, found), *_heard_line(e, found), "", "</div>"]
@@ -242,10 +244,32 @@ def pitfalls() -> str:
         percent = relative * 100
         share = f"{percent:.0f}" if percent >= 10 else f"{percent:.2g}"
         measured = shown if relative == float("inf") else f"{shown} ({share} % of the largest value)"
-        what = f" {entry.differences[0]}" if entry.differences else ""
+        what = (
+            f" {defaults.fill(entry.differences[0], defaults.read_values(entry, found))}" if entry.differences else ""
+        )
         link = href(page_of(entry.path), f"api-{entry.id}", MAP_PAGE)
         items.append(f"- **[{entry.concept}]({link}):**{what} *Measured:* {measured}.")
     return "\n".join(['<div class="sbs-api-pitfalls" markdown>', "", *items, "", "</div>"])
+
+
+def defaults_table() -> str:
+    """Markdown table: every declared default whose two sides differ (or that one side lacks),
+    as the installed versions define them, each row linked to its entry."""
+    engine = get_engine()
+    if not engine.execute:
+        return preview_note("the defaults are read from the installed libraries when the site is built")
+    entries = [entry for entry in all_entries(engine.docs_dir) if entry.defaults]
+    found = values(entries, engine)
+    rows = ["| Entry | PyTorch | TensorFlow / Keras |", "| --- | --- | --- |"]
+    for entry, pair, read in defaults.differing(entries, found):
+        link = href(page_of(entry.path), f"api-{entry.id}", MAP_PAGE)
+        cells = [defaults.call(name, read) if name else "(no such parameter)" for name in pair]
+        rows.append(f"| [{entry.concept}]({link}) | {cells[0]} | {cells[1]} |")
+    versions = check(entries[0], found).versions if entries else {}
+    said = (
+        f"Read from torch {versions.get('torch', '?')} and keras {versions.get('keras', '?')} when this page was built."
+    )
+    return "\n".join([said, "", *rows])
 
 
 def api_map(category: str) -> str:

@@ -34,6 +34,9 @@ entry has these keys:
     build backpropagates a seeded random cotangent through both sides' values, at the inputs
     with half their elements on kinks (multiples of 0.5), and compares the gradients with
     respect to the float inputs; without this key they must agree
+``defaults`` (optional)
+    pairs ``[PyTorch parameter, TensorFlow parameter]`` whose defaults the build reads from the
+    installed libraries, quoted in ``differences`` as ``{name}`` (:mod:`.defaults`)
 ``shown_by`` (optional)
     ids of other entries whose code shows what ``differences`` say (linked under them); a call
     with a keyword argument in ``differences`` must be run by this entry or one of these
@@ -53,13 +56,15 @@ from ..blocks import title
 from ..data import DataError, Located, load_yaml, require_keys
 from ..snippets import FRAMEWORKS
 from .backing import check_backed
+from .defaults import Pair
+from .defaults import read as read_defaults
 
 DATA_DIR = Path("data") / "api_map"  # relative to the site's docs directory
 MAP_DIR = "api-map/"  # the map's pages: index.md lists every entry, <category>.md shows them
 MAP_PAGE = MAP_DIR + "index.md"
 CHECKS = ("same", "differs", "resolves")
 _FIELDS = ("id", "concept", "pytorch", "tensorflow", "check", "differences")
-_OPTIONAL = ("inputs", "match", "names", "missing", "rtol", "shown_by", "gradients")
+_OPTIONAL = ("inputs", "match", "names", "missing", "rtol", "shown_by", "gradients", "defaults")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ROOTS = {"pytorch": ("torch",), "tensorflow": ("tf", "keras")}
 
@@ -83,6 +88,7 @@ class Entry:
     shown_by: tuple[str, ...] = ()  # ids of the entries whose code shows the differences
     difference_lines: tuple[int, ...] = ()  # the file line of each of ``differences``
     gradients: str | None = None  # "differ": the gradients are a pitfall too
+    defaults: tuple[Pair, ...] = ()  # parameters whose defaults the build reads (:mod:`.defaults`)
 
     def code(self, framework: str) -> str:
         return self.pytorch if framework == "pytorch" else self.tensorflow
@@ -99,6 +105,7 @@ class Entry:
             "match": self.match,
             "check": self.check,
             "id": self.id,
+            "defaults": self.defaults,
         }
 
 
@@ -267,6 +274,7 @@ def _entry(located: Located, index: int) -> Entry:
         shown_by=tuple(item.text(f"{what}: shown_by") for item in shown_by),
         difference_lines=tuple(item.line for item in differences),
         gradients=gradients,
+        defaults=read_defaults(fields["defaults"], what, ROOTS) if "defaults" in fields else (),
     )
 
 
