@@ -48,9 +48,11 @@ def default(name: str, roots: dict[str, str]) -> object:
 
 # The public API a porter's code calls, per framework: what the map's coverage is measured on.
 # Left out: Lazy* modules (a Linear that infers its input size), containers, base classes
-# (Module, RNNBase), in-place variants (``relu_``) and the helpers and types F re-exports.
+# (Module, RNNBase; Keras' Layer, Wrapper), in-place variants (``relu_``), the helpers and types
+# F re-exports, and Keras' second names of a class.
 _CONTAINERS = {"Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"}
 _F_MODULES = {"torch", "torch.nn.functional", "torch._C._nn"}
+_KERAS_BASES = {"Layer", "Wrapper", "InputSpec", "Pipeline"}  # a base class, a spec, a container
 
 
 def public_api(framework: str) -> dict[str, list[str]]:
@@ -76,6 +78,13 @@ def public_api(framework: str) -> dict[str, list[str]]:
         return {"torch.nn": sorted(layers), "torch.nn.functional": sorted(functions)}
     import keras
 
-    layers = [n for n in dir(keras.layers) if not n.startswith("_") and inspect.isclass(getattr(keras.layers, n))]
+    # A second name of a class (AvgPool2D is AveragePooling2D) counts once, under the class's own.
+    layers = [
+        n
+        for n in dir(keras.layers)
+        if inspect.isclass(getattr(keras.layers, n))
+        and getattr(keras.layers, n).__name__ == n
+        and n not in _KERAS_BASES
+    ]
     ops = [n for n in dir(keras.ops) if not n.startswith("_") and inspect.isfunction(getattr(keras.ops, n))]
     return {"keras.layers": sorted(layers), "keras.ops": sorted(ops)}
