@@ -525,21 +525,19 @@ _NUMBER = r"-?\d+(?:\.\d+)?(?:e-?\d+)?(?![\w.])"
 
 
 def typed_defaults(entries: list[schema.Entry]) -> list[str]:
-    """Numbers a sentence types right after the name of a parameter whose default some entry
-    declares (or after ε): `eps` 1e-5, ε is 1e-3, `lr` 0.01 vs 0.001."""
+    """Numbers a sentence types right after a parameter whose default some entry declares,
+    written as code (`eps` 1e-5, `lr` 0.01 vs 0.001), or after ε (ε is 1e-3)."""
     from sidebyside.apimap.defaults import QUOTE
 
     parameters = {name.rsplit(".", 1)[1] for e in entries for pair in e.defaults for name in pair if name}
-    named = "|".join(sorted(map(re.escape, parameters | {"ε"}), key=len, reverse=True))
-    said = re.compile(
-        rf"(?<![\w.])(?:{named})(?![\w.])\s*(?:is|of|=|:)?\s*({_NUMBER})(?:\s*(?:vs|against)\s*({_NUMBER}))?"
-    )
+    named = "|".join(sorted((f"«{re.escape(p)}»" for p in parameters), key=len, reverse=True) + ["ε"])
+    said = re.compile(rf"(?:{named})\s*(?:is|of|=|:)?\s*({_NUMBER})(?:\s*(?:vs|against)\s*({_NUMBER}))?")
     found = []
     for e in entries:
         for sentence in e.differences:
-            prose = re.sub(r"`([A-Za-z_]\w*)`", r"\1", QUOTE.sub("{}", sentence))  # `eps` reads as eps
-            prose = re.sub(r"`[^`]*`", "", prose)  # code is not prose
-            found += [f"{e.id}: {m[0]!r}" for m in said.finditer(prose)]
+            prose = re.sub(r"`([A-Za-z_]\w*)`", r"«\1»", QUOTE.sub("{}", sentence))  # `eps` is a name
+            prose = re.sub(r"`[^`]*`", "", prose)  # other code is not prose
+            found += [f"{e.id}: {m[0].replace('«', '').replace('»', '')!r}" for m in said.finditer(prose)]
     return found
 
 
@@ -570,3 +568,36 @@ def test_no_default_is_typed_in_prose(tmp_path):
     path.write_text(typed.replace("ε is 1e-5", "ε is {torch.nn.LayerNorm.epsilon}"))
     with pytest.raises(DataError, match=r"differences quote \{torch.nn.LayerNorm.epsilon\}, which defaults"):
         check_quotes(schema.load(path)[0])
+
+
+def test_the_defaults_table_holds_what_the_installed_libraries_define(built_site):
+    """Every row of "Defaults that differ" is read from the installed libraries: each call it
+    shows has the default that `inspect.signature` gives here, and the two sides differ."""
+    import importlib
+    import inspect
+
+    from conftest import page_html, visible_text
+
+    from sidebyside.apimap.defaults import shown
+
+    def signature_default(owner: str, parameter: str) -> object:
+        root, *parts = owner.split(".")
+        value = importlib.import_module({"tf": "tensorflow"}.get(root, root))
+        for part in parts:
+            value = getattr(value, part)
+        default = inspect.signature(value).parameters[parameter].default
+        return list(default) if isinstance(default, tuple) else default
+
+    html = page_html(built_site, "api-map/index.md")
+    table = html[html.index('id="defaults-that-differ"') :]
+    table = table[table.index("<table") : table.index("</table>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
+    assert len(rows) >= 15
+    for row in rows:
+        cells = [visible_text(cell) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        calls = [re.fullmatch(r"([\w.]+)\((\w+)=(.*)\)", cell.strip()) for cell in cells[1:]]
+        assert all(calls), cells
+        values = [call[3] for call in calls if call]
+        assert values[0] != values[1], cells
+        for call in calls:
+            assert call and shown(signature_default(call[1], call[2])) == call[3], cells
