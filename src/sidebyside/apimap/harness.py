@@ -61,11 +61,11 @@ def _pytorch() -> Side:
         sources = {name: torch.from_numpy(array).requires_grad_() for name, array in floats.items()}
         outputs, seeds = [], []
         for value in flat(run(sources)):
-            if isinstance(value, torch.Tensor) and value.is_floating_point():
-                seed = torch.from_numpy(cotangent(tuple(value.shape))).to(value.dtype)  # drawn for every one
-                if value.requires_grad:
+            if isinstance(value, torch.Tensor):  # a seed drawn for every tensor, whatever its dtype,
+                seed = cotangent(tuple(value.shape))  # so that both sides draw the same ones
+                if value.is_floating_point() and value.requires_grad:
                     outputs.append(value)
-                    seeds.append(seed)
+                    seeds.append(torch.from_numpy(seed).to(value.dtype))
         grads = torch.autograd.grad(outputs, list(sources.values()), seeds, allow_unused=True) if outputs else []
         if all(g is None for g in grads):
             return None
@@ -93,9 +93,10 @@ def _tensorflow() -> Side:
         watched = {name: tf.constant(array) for name, array in floats.items()}
         with tf.GradientTape() as tape:
             tape.watch(list(watched.values()))
-            outputs = [tf.convert_to_tensor(value) for value in flat(run(watched)) if tf.is_tensor(value)]
-        outputs = [value for value in outputs if value.dtype.is_floating]
-        seeds = [tf.constant(cotangent(tuple(value.shape)), dtype=value.dtype) for value in outputs]
+            tensors = [tf.convert_to_tensor(value) for value in flat(run(watched)) if tf.is_tensor(value)]
+        drawn = [(value, cotangent(tuple(value.shape))) for value in tensors]  # one per tensor, as PyTorch
+        outputs = [value for value, _ in drawn if value.dtype.is_floating]
+        seeds = [tf.constant(seed, dtype=value.dtype) for value, seed in drawn if value.dtype.is_floating]
         grads = tape.gradient(outputs, list(watched.values()), output_gradients=seeds) if outputs else []
         if all(g is None for g in grads):  # nothing float, or computed off the tape (through NumPy, say)
             return None
