@@ -571,23 +571,15 @@ def test_no_default_is_typed_in_prose(tmp_path):
 
 
 def test_the_defaults_table_holds_what_the_installed_libraries_define(built_site):
-    """Every row of "Defaults that differ" is read from the installed libraries: each call it
-    shows has the default that `inspect.signature` gives here, and the two sides differ."""
-    import importlib
-    import inspect
-
+    """Every row of "Defaults that differ" is what the installed libraries define: each call it
+    shows has the default that the libraries' signatures give in this process, and the two
+    sides differ."""
     from conftest import page_html, visible_text
 
     from sidebyside.apimap.defaults import shown
+    from sidebyside.apimap.introspect import default
 
-    def signature_default(owner: str, parameter: str) -> object:
-        root, *parts = owner.split(".")
-        value = importlib.import_module({"tf": "tensorflow"}.get(root, root))
-        for part in parts:
-            value = getattr(value, part)
-        default = inspect.signature(value).parameters[parameter].default
-        return list(default) if isinstance(default, tuple) else default
-
+    roots = {"torch": "torch", "tf": "tensorflow", "keras": "keras"}
     html = page_html(built_site, "api-map/index.md")
     table = html[html.index('id="defaults-that-differ"') :]
     table = table[table.index("<table") : table.index("</table>")]
@@ -600,4 +592,4 @@ def test_the_defaults_table_holds_what_the_installed_libraries_define(built_site
         values = [call[3] for call in calls if call]
         assert values[0] != values[1], cells
         for call in calls:
-            assert call and shown(signature_default(call[1], call[2])) == call[3], cells
+            assert call and shown(default(f"{call[1]}.{call[2]}", roots)) == call[3], cells

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 
 
 def lookup(name: str, roots: dict[str, str]) -> object:
@@ -28,12 +29,26 @@ def lookup(name: str, roots: dict[str, str]) -> object:
     return value
 
 
+def _signature(function: object) -> inspect.Signature:
+    """``inspect.signature``, or for a builtin without one (``torch.nn.functional.gelu``) the
+    signature the first line of its docstring writes: ``gelu(input, approximate = 'none')``."""
+    try:
+        return inspect.signature(function)  # type: ignore[arg-type]
+    except ValueError:
+        written = re.match(r"\s*\w+\((.*?)\)\s*->", getattr(function, "__doc__", "") or "")
+        if not written:
+            raise
+        scope: dict = {}
+        exec(f"def written({written[1]}): pass", scope)  # a docstring's own words, not a reader's
+        return inspect.signature(scope["written"])
+
+
 def default(name: str, roots: dict[str, str]) -> object:
     """The default of a parameter, ``torch.nn.LayerNorm.eps``, as the installed version's
     signature gives it, as JSON: a number, string, bool or None as it is, a tuple of numbers as a
     list, anything else as ``{"repr": ...}``."""
     owner, _, parameter = name.rpartition(".")
-    parameters = inspect.signature(lookup(owner, roots)).parameters  # type: ignore[arg-type]
+    parameters = _signature(lookup(owner, roots)).parameters
     if parameter not in parameters:
         raise AttributeError(f"{owner} has no parameter {parameter!r}")
     value = parameters[parameter].default
