@@ -64,7 +64,7 @@ def default(name: str, roots: dict[str, str]) -> object:
 # The public API a porter's code calls, per framework: what the map's coverage is measured on.
 # Left out: Lazy* modules (a Linear that infers its input size), containers, base classes
 # (Module, RNNBase; Keras' Layer, Wrapper), in-place variants (``relu_``), the helpers and types
-# F re-exports, and Keras' second names of a class.
+# F re-exports or leaves undocumented, and Keras' second names of a class.
 _CONTAINERS = {"Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"}
 _F_MODULES = {"torch", "torch.nn.functional", "torch._C._nn"}
 _KERAS_BASES = {"Layer", "Wrapper", "InputSpec", "Pipeline"}  # a base class, a spec, a container
@@ -89,6 +89,7 @@ def public_api(framework: str) -> dict[str, list[str]]:
             and not n.endswith("_")
             and not inspect.isclass(getattr(F, n))
             and getattr(getattr(F, n), "__module__", None) in _F_MODULES
+            and getattr(F, n).__doc__  # an undocumented helper (assert_int_or_pair) is not API
         ]
         return {"torch.nn": sorted(layers), "torch.nn.functional": sorted(functions)}
     import keras
