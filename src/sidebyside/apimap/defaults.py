@@ -73,9 +73,11 @@ def check_quotes(entry: Entry) -> None:
 
 
 def shown(value: object) -> str:
-    """A default as a reader writes it: ``1e-5``, ``0.001``, ``"tanh"``, ``True``, ``(0.9, 0.999)``."""
+    """A default as a reader writes it, to six significant digits: ``1e-5``, ``0.001``,
+    ``0.333333``, ``1.0``, ``"tanh"``, ``True``, ``(0.9, 0.999)``."""
     if isinstance(value, float):
-        return re.sub(r"e([+-])0*(\d)", lambda m: f"e{m[1].replace('+', '')}{m[2]}", repr(value))
+        written = f"{value:.6g}" + (".0" if value.is_integer() and abs(value) < 1e6 else "")  # 1.0 stays a float
+        return re.sub(r"e([+-])0*(\d)", lambda m: f"e{m[1].replace('+', '')}{m[2]}", written)
     if isinstance(value, list):
         return f"({', '.join(shown(item) for item in value)})"
     if isinstance(value, dict):
