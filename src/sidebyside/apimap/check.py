@@ -181,13 +181,6 @@ def check(entry: Entry, found: dict[tuple[str, str], dict]) -> Checked:
 
     written = verdict("0")
     matched = verdict("1") if entry.match else None
-    grads, unmatched = backward(entry, pt, tf_, rtol)
-    if grads is None and entry.gradients == "differ":
-        raise DataError(entry.path, entry.line, f"entry {entry.id!r} says gradients: differ, but {unmatched}")
-    if grads is not None and grads.same == (entry.gradients == "differ"):
-        said = "agree" if grads.same else f"differ: {grads.problem}"
-        fix = "take out gradients: differ" if grads.same else "say why in differences and add gradients: differ"
-        raise DataError(entry.path, entry.line, f"entry {entry.id!r}: the gradients {said}; {fix}")
     if entry.check == "same" and not written.same:
         raise DataError(
             entry.path, entry.line, f"entry {entry.id!r}: the two sides differ: {written.problem}; {shown('0')}"
@@ -204,6 +197,13 @@ def check(entry: Entry, found: dict[tuple[str, str], dict]) -> Checked:
             raise DataError(
                 entry.path, entry.line, f"entry {entry.id!r}: the match pair differs: {matched.problem}; {shown('1')}"
             )
+    grads, unmatched = backward(entry, pt, tf_, rtol)  # the values hold: now their gradients
+    if grads is None and entry.gradients == "differ":
+        raise DataError(entry.path, entry.line, f"entry {entry.id!r} says gradients: differ, but {unmatched}")
+    if grads is not None and grads.same == (entry.gradients == "differ"):
+        said = "agree" if grads.same else f"differ: {grads.problem}"
+        fix = "take out gradients: differ" if grads.same else "say why in differences and add gradients: differ"
+        raise DataError(entry.path, entry.line, f"entry {entry.id!r}: the gradients {said}; {fix}")
     return Checked(entry, written, matched, versions, grads, unmatched)
 
 
