@@ -102,3 +102,18 @@ def check_backed(entries: list[Entry]) -> None:
                         f"(or of its shown_by) calls {name} with {keyword}=: run it in the entry, or "
                         "add an entry that does and name it in shown_by",
                     )
+
+
+def names_in(code: str, roots: tuple[str, ...]) -> list[str]:
+    """Every dotted name rooted in one of ``roots`` (``torch.nn.GRU``), longest form, in order."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Attribute):
+            parts, inner = [node.attr], node.value
+            while isinstance(inner, ast.Attribute):
+                parts.append(inner.attr)
+                inner = inner.value
+            if isinstance(inner, ast.Name) and inner.id in roots:
+                found.append(".".join([inner.id, *reversed(parts)]))
+    longest = [n for n in found if not any(o != n and o.startswith(n + ".") for o in found)]
+    return list(dict.fromkeys(longest))

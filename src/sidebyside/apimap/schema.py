@@ -55,7 +55,7 @@ import yaml
 from ..blocks import title
 from ..data import DataError, Located, load_yaml, require_keys
 from ..snippets import FRAMEWORKS
-from .backing import check_backed
+from .backing import check_backed, names_in
 from .defaults import Pair
 from .defaults import read as read_defaults
 
@@ -147,21 +147,6 @@ def _read_code(located: Located, what: str, check: str) -> str:
             f"{what}: the last line must be an expression: its value is what the check compares",
         )
     return code
-
-
-def names_in(code: str, roots: tuple[str, ...]) -> list[str]:
-    """Every dotted name rooted in one of ``roots`` (``torch.nn.GRU``), longest form, in order."""
-    found: list[str] = []
-    for node in ast.walk(ast.parse(code)):
-        if isinstance(node, ast.Attribute):
-            parts, inner = [node.attr], node.value
-            while isinstance(inner, ast.Attribute):
-                parts.append(inner.attr)
-                inner = inner.value
-            if isinstance(inner, ast.Name) and inner.id in roots:
-                found.append(".".join([inner.id, *reversed(parts)]))
-    longest = [n for n in found if not any(o != n and o.startswith(n + ".") for o in found)]
-    return list(dict.fromkeys(longest))
 
 
 def _called_name(code: str) -> str:
@@ -334,9 +319,17 @@ def category_title(docs_dir: Path, path: Path) -> str:
     return heading.removeprefix("API map: ")
 
 
+_ALL: dict[Path, tuple[tuple, list[Entry]]] = {}
+
+
 def all_entries(docs_dir: Path) -> list[Entry]:
     """Every entry of every category, in the order of the files; an id used in two files is a
-    :class:`DataError` at the second (each id is one anchor, and one set of checked values)."""
+    :class:`DataError` at the second (each id is one anchor, and one set of checked values).
+    Checked again only when a file changes: every page part of a build asks for them."""
+    stamp = tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in files(docs_dir))
+    known = _ALL.get(docs_dir)
+    if known and known[0] == stamp:
+        return list(known[1])
     entries = [entry for path in files(docs_dir) for entry in load(path)]
     first: dict[str, Entry] = {}
     for entry in entries:
@@ -345,4 +338,5 @@ def all_entries(docs_dir: Path) -> list[Entry]:
             raise DataError(entry.path, entry.line, f"entry {entry.id!r}: id already used in {other.path}:{other.line}")
         first[entry.id] = entry
     check_backed(entries)
+    _ALL[docs_dir] = (stamp, entries)
     return entries
