@@ -7,6 +7,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 ADDR   ?= 127.0.0.1:8000
 
+# A target's prerequisites are made side by side: on a fresh machine `make test` installs the
+# virtual environment, Chromium and Lighthouse at once (each waits on the network or the disk).
+MAKEFLAGS += --jobs=3
+
 CHROMIUM ?= /usr/bin/chromium
 LIGHTHOUSE_CLI := benchmarks/node_modules/lighthouse/cli/index.js
 

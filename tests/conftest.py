@@ -179,6 +179,24 @@ class BuiltSite:
     log: str
 
 
+# The test of tests/test_snippets.py that compares each run with the page (by name: a renamed
+# test finds no run and fails).
+READER_TEST = "test_snippet_run_alone_prints_what_the_page_shows"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reader_runs(request, tmp_path_factory):
+    """{snippet path: Future of its runs as a reader} for the selected tests of
+    tests/test_snippets.py, started with the session (tests/alone.py): they use what the build
+    and the other tests leave of the two cores."""
+    import alone
+
+    selected = [item.callspec.params["path"] for item in request.session.items if item.originalname == READER_TEST]
+    pool, futures = alone.start(list(dict.fromkeys(selected)), tmp_path_factory.mktemp)
+    yield futures
+    pool.shutdown(cancel_futures=True)
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> BuiltSite:
     """The real site, built strictly with the project's cache (warm after the first build)."""

@@ -187,7 +187,7 @@ def test_cpp_log_lines_are_dropped_for_the_cli_and_a_standalone_run(project):
     assert shown.stdout.count(CPP_LOGS_KEPT) == 2
     assert "port.cc" not in shown.stdout + shown.stderr and "cpuinfo" not in shown.stdout
     # tests/test_snippets.py runs each snippet as a reader does and cleans it with the same function.
-    from test_snippets import run_alone
+    from alone import run_alone
 
     assert run_alone(load_pair(project, "demo/logs").snippets[0], project).output == CPP_LOGS_KEPT
 
@@ -709,3 +709,18 @@ def test_a_lane_that_is_done_takes_the_other_lane_s_fresh_snippets_only(project)
     assert queues.take("pytorch") is None and queues.take("tensorflow") is None
     queues = Queues({"pytorch": [a[0], b[0]], "tensorflow": []})
     assert queues.take("tensorflow") is b[0] and queues.take("tensorflow") is None  # a[0]: not fresh
+
+
+def test_timing_scripts_in_a_lane_go_first_among_the_fresh_ones(project):
+    """With SNIPPETS_ALONE=0 the timing scripts (`alone`, the longest) take their lane: run
+    before the other fresh snippets, they leave short ones for the end, which either lane takes."""
+    from sidebyside.lanes import Queues
+
+    add_pair(project, "demo/a", "x = 1\n", "x = 1\n")
+    add_pair(project, "demo/short", "# snippet: fresh\nx = 1\n", "x = 1\n")
+    add_pair(project, "demo/timing", "# snippet: alone fresh\nx = 1\n", "x = 1\n")
+    a, short, timing = (load_pair(project, f"demo/{name}").snippets for name in ("a", "short", "timing"))
+    queues = Queues({"pytorch": [short[0], timing[0], a[0]], "tensorflow": []})
+    assert [queues.take("pytorch") for _ in range(3)] == [a[0], timing[0], short[0]]
+    queues = Queues({"pytorch": [short[0], timing[0], a[0]], "tensorflow": []})
+    assert queues.take("tensorflow") is short[0]  # a lane out of work takes the short one

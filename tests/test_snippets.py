@@ -6,7 +6,8 @@ TMPDIR of its own (as importing the frameworks leaves them). What it prints must
 shows, and what it binds to ``result`` must give the page's verdict: what a page shows does not
 depend on the run. A second run in the same directory can only start differently from the first
 when the first left a file behind, in its directory, HOME or TMPDIR; such a snippet runs again
-there and must print the same. Runs go two at a time (the machine's two cores), in test order.
+there and must print the same. The runs start with the test session, in the background
+(tests/alone.py); each test waits for its own.
 
 Timing scripts (``varies``) are the exception: their output is not compared, and each is
 ``fresh``, so the build already ran it in a new interpreter in an empty directory. Their runs as a
@@ -16,13 +17,6 @@ workflow runs them (``pytest -m timing``), with the other timings.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,36 +24,13 @@ from conftest import ROOT, page_html, pair_html, shown_output
 
 from sidebyside import cache as cache_mod
 from sidebyside.compare import compare
-from sidebyside.output import clean
-from sidebyside.runner import worker_env
 from sidebyside.scan import scan_references
-from sidebyside.snippets import (
-    DEFAULT_TIMEOUT,
-    FRAMEWORKS,
-    Snippet,
-    all_snippet_files,
-    load_pair,
-    load_snippet,
-    pair_name_of,
-)
+from sidebyside.snippets import FRAMEWORKS, Snippet, all_snippet_files, load_pair, load_snippet, pair_name_of
 from sidebyside.store import Store
 
 SNIPPETS = all_snippet_files(ROOT)
 REFERENCES = scan_references(ROOT / "docs")
 MAX_LINE = 70  # what fits one column of a pair at 1280 px (docs/assets/sidebyside.css)
-# Puts tests/reader_run/sitecustomize.py on the path: it reports `result` and `measured`.
-READER_RUN = Path(__file__).parent / "reader_run"
-# Variables that would move a library's files out of HOME (and out of what the test watches).
-_ELSEWHERE = (
-    "XDG_CACHE_HOME",
-    "XDG_CONFIG_HOME",
-    "XDG_DATA_HOME",
-    "KERAS_HOME",
-    "HF_HOME",
-    "TORCH_HOME",
-    "MPLCONFIGDIR",
-    "TORCHINDUCTOR_CACHE_DIR",
-)
 
 
 def _id(path: Path) -> str:
@@ -69,119 +40,6 @@ def _id(path: Path) -> str:
 
 def test_there_are_snippets():
     assert len(SNIPPETS) >= 4
-
-
-@dataclass
-class ReaderRun:
-    output: str  # as a page shows it (output.clean)
-    result: dict | None = None  # `result`, encoded as the build encodes it
-    measured: object = None
-
-
-def run_alone(snippet: Snippet, cwd: Path, home: Path | None = None) -> ReaderRun:
-    """``python snippet.py`` in ``cwd``, as a reader runs it; with ``home``, under that folder's
-    ``home`` and ``tmp`` as HOME and TMPDIR, and with what the script bound to ``result`` and
-    ``measured`` read back (tests/reader_run/sitecustomize.py)."""
-    env = worker_env()
-    report = None
-    if home is not None:
-        for name in _ELSEWHERE:
-            env.pop(name, None)
-        report = home / "report.json"
-        report.unlink(missing_ok=True)
-        env.update(HOME=str(home / "home"), TMPDIR=str(home / "tmp"), SIDEBYSIDE_REPORT=str(report))
-        env["PYTHONPATH"] = os.pathsep.join([str(READER_RUN), env["PYTHONPATH"]])
-    result = subprocess.run(
-        [sys.executable, str(snippet.path)],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=snippet.timeout(DEFAULT_TIMEOUT),
-    )
-    output = clean(result.stdout, str(ROOT), str(cwd)).text
-    assert result.returncode == 0, f"{snippet.relpath} failed on its own (exit {result.returncode}):\n{output}"
-    run = ReaderRun(output)
-    if report is not None:
-        import json
-
-        reported = json.loads(report.read_text(encoding="utf-8"))
-        run.result, run.measured = reported["result"], reported["measured"]
-    return run
-
-
-def _files(base: Path) -> dict[str, tuple[int, int]]:
-    """Every file in a run's directory, HOME and TMPDIR: its size and modification time. An
-    empty folder left behind (Inductor makes its cache folder on import) changes no second run."""
-    found = {}
-    for path in (p for name in ("cwd", "home", "tmp") for p in (base / name).rglob("*")):
-        if not path.is_dir():
-            stat = path.lstat()
-            found[str(path.relative_to(base))] = (stat.st_size, stat.st_mtime_ns)
-    return found
-
-
-def _listing(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name != "__pycache__")
-
-
-@dataclass
-class Runs:
-    first: ReaderRun
-    second: ReaderRun | None  # only when the first left something behind
-    left: list[str]  # what the first run left in its directory, HOME or TMPDIR
-    beside: list[str]  # files that appeared next to the snippet while it ran
-
-
-def _run_as_a_reader(snippet: Snippet, base: Path, template: Path) -> Runs:
-    shutil.copytree(template, base, dirs_exist_ok=True)
-    cwd = base / "cwd"
-    cwd.mkdir()
-    before, folder = _files(base), _listing(snippet.path.parent)
-    first = run_alone(snippet, cwd, base)
-    after = _files(base)
-    left = sorted(name for name in after.keys() | before.keys() if after.get(name) != before.get(name))
-    second = run_alone(snippet, cwd, base) if left else None
-    beside = sorted(set(_listing(snippet.path.parent)) - set(folder))
-    return Runs(first, second, left, beside)
-
-
-@pytest.fixture(scope="module")
-def framework_home(tmp_path_factory) -> Path:
-    """A HOME and a TMPDIR as importing the frameworks leaves them (Keras writes its
-    ~/.keras/keras.json): what a reader's home holds before a snippet runs."""
-    base = tmp_path_factory.mktemp("framework-home")
-    for name in ("home", "tmp"):
-        (base / name).mkdir()
-    env = worker_env()
-    for name in _ELSEWHERE:
-        env.pop(name, None)
-    env.update(HOME=str(base / "home"), TMPDIR=str(base / "tmp"))
-    subprocess.run(
-        [sys.executable, "-c", "import torch, tensorflow, keras"], cwd=base, env=env, check=True, timeout=600
-    )
-    return base
-
-
-@pytest.fixture(scope="module")
-def reader_runs(request, built_site, framework_home, tmp_path_factory) -> Iterator[dict[Path, Future]]:
-    """Every snippet run as a reader runs it, two at a time, after the build (whose results
-    the tests compare with); each test waits for its own."""
-    selected = {
-        item.callspec.params["path"]
-        for item in request.session.items
-        if item.originalname == "test_snippet_run_alone_prints_what_the_page_shows"
-    }
-    pool = ThreadPoolExecutor(max_workers=2)
-    futures = {}
-    for path in SNIPPETS:
-        named = pair_name_of(ROOT, path)
-        if named and path in selected:
-            snippet = load_snippet(ROOT, named[0], FRAMEWORKS[named[1]])
-            futures[path] = pool.submit(_run_as_a_reader, snippet, tmp_path_factory.mktemp("run"), framework_home)
-    yield futures
-    pool.shutdown(cancel_futures=True)
 
 
 def _verdict_shown(a: dict, b: dict) -> tuple[int, str]:

@@ -23,10 +23,15 @@ def lanes(snippets: list[Snippet], alone: bool) -> tuple[dict[str, list[Snippet]
 class Queues:
     """Each framework's lane: the snippets its reused worker runs first, then the fresh ones. A
     lane that is done takes fresh snippets from the end of another: a fresh interpreter runs
-    them as well on either thread, and the two threads finish closer together."""
+    them as well on either thread, and the two threads finish closer together. The timing
+    scripts (``alone``, when they take a lane) are the longest: they go first among the fresh
+    ones, so that what is left to share at the end is short."""
 
     def __init__(self, by_framework: dict[str, list[Snippet]]):
-        self.queues = {key: deque(sorted(items, key=lambda s: s.options.fresh)) for key, items in by_framework.items()}
+        def order(snippet: Snippet) -> tuple[bool, bool]:
+            return snippet.options.fresh, not snippet.options.alone
+
+        self.queues = {key: deque(sorted(items, key=order)) for key, items in by_framework.items()}
         self.lock = threading.Lock()
 
     def take(self, key: str) -> Snippet | None:
