@@ -13,11 +13,22 @@ from sidebyside.render import anchor
 
 PAGE = "porting/index.md"
 SIDES = {
-    "pytorch": ("PyTorch → Keras, by hand", "PyTorch → ONNX (torch.onnx) → ONNX Runtime", "PyTorch → Keras (nobuco)"),
-    "tensorflow": ("Keras → PyTorch, by hand", "Keras → ONNX (tf2onnx) → ONNX Runtime"),
+    "pytorch": (
+        "PyTorch → Keras, by hand",
+        "PyTorch → ONNX (torch.onnx) → ONNX Runtime",
+        "PyTorch → Keras (nobuco)",
+        "PyTorch → ONNX → TensorFlow (onnx2tf)",
+    ),
+    "tensorflow": (
+        "Keras → PyTorch, by hand",
+        "Keras → ONNX (tf2onnx) → ONNX Runtime",
+        "Keras → ONNX → PyTorch (onnx2torch)",
+    ),
 }
 # What a porting script prints for a path: its largest difference, or "failed: <error>".
-PRINTED = re.compile(r"^(by hand|ONNX Runtime|nobuco): (?:max \|difference\| (\S+),|failed: (\w+))", re.MULTILINE)
+PRINTED = re.compile(
+    r"^(by hand|ONNX Runtime|nobuco|onnx2tf|onnx2torch): (?:max \|difference\| (\S+),|failed: (\w+))", re.MULTILINE
+)
 
 
 def _matrix(text: str) -> tuple[list[str], list[list[tuple[str, str]]]]:
@@ -78,7 +89,11 @@ def _cell(**changes):
 @pytest.mark.parametrize(
     ("side", "cell", "problem"),
     [
-        ("pytorch", _cell(path="onnx2tf"), "unknown path 'onnx2tf'; known: by hand, ONNX Runtime, nobuco"),
+        (
+            "pytorch",
+            _cell(path="litert-torch"),
+            "unknown path 'litert-torch'; known: by hand, ONNX Runtime, nobuco, onnx2tf",
+        ),
         ("pytorch", {"model": "MLP"}, "a cell must have exactly the keys"),
         ("tensorflow", _cell(converted=False), "a converted cell has figures, a failed one its error"),
         ("tensorflow", _cell(error="ValueError: x"), "a converted cell has figures, a failed one its error"),
@@ -126,6 +141,16 @@ def test_the_chart_s_finding_names_the_largest_port_by_hand_and_every_failure():
         "Every port by hand agrees within float32 rounding; the largest difference is 1.1e-06 "
         "(GPT-2, Keras → PyTorch, by hand). 1 of 2 converter runs give a model; 1 failed: "
         "Keras → ONNX (tf2onnx) → ONNX Runtime on the Encoder."
+    )
+    # A path that failed on every model is said once.
+    heading = porting.PATHS[("tensorflow", "onnx2torch")]
+    cells += [
+        (f"porting/{name}", heading, _cell(model=model, path="onnx2torch", converted=False, error="E: x"))
+        for name, model in (("mlp", "MLP"), ("gpt2", "GPT-2"), ("encoder", "Encoder"))
+    ]
+    assert porting.finding(cells).endswith(
+        "1 of 5 converter runs give a model; 4 failed: Keras → ONNX (tf2onnx) → ONNX Runtime on the "
+        "Encoder; Keras → ONNX → PyTorch (onnx2torch) on every model."
     )
 
 

@@ -140,4 +140,26 @@ try:
 except Exception as error:  # reported, never fatal
     cells.append(failed("nobuco", error))
 
+# 4. onnx2tf: the ONNX file into TensorFlow: a Keras 2 (tf_keras)
+# model, a SavedModel and LiteRT files. onnxsim off: onnx2tf runs
+# it as a command found on PATH, so it would run in one shell and
+# not in another.
+try:
+    import onnx2tf
+
+    # onnx2tf reads a 3-D input as (batch, channels, width) and moves
+    # channels last; this one is (batch, sequence, features): kept.
+    name = session.get_inputs()[0].name
+    target = onnx2tf.convert(
+        input_onnx_file_path="encoder.onnx",
+        output_folder_path="encoder_tf",
+        non_verbose=True, not_use_onnxsim=True,
+        keep_ncw_or_nchw_or_ncdhw_input_names=[name])
+    output = target(x)
+    weights = len(target.trainable_weights)
+    cells.append(check("onnx2tf", output,
+                       f"tf_keras, {weights} trainable weights"))
+except Exception as error:  # reported, never fatal
+    cells.append(failed("onnx2tf", error))
+
 measured = {"cells": cells}

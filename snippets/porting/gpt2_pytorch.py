@@ -182,4 +182,22 @@ try:
 except Exception as error:  # reported, never fatal
     cells.append(failed("nobuco", error))
 
+# 4. onnx2tf: the ONNX file into TensorFlow: a Keras 2 (tf_keras)
+# model, a SavedModel and LiteRT files. onnxsim off: onnx2tf runs
+# it as a command found on PATH, so it would run in one shell and
+# not in another.
+try:
+    import onnx2tf
+
+    target = onnx2tf.convert(
+        input_onnx_file_path="gpt2.onnx",
+        output_folder_path="gpt2_tf",
+        non_verbose=True, not_use_onnxsim=True)
+    output = target(ids)
+    weights = len(target.trainable_weights)
+    cells.append(check("onnx2tf", output,
+                       f"tf_keras, {weights} trainable weights"))
+except Exception as error:  # reported, never fatal
+    cells.append(failed("onnx2tf", error))
+
 measured = {"cells": cells}

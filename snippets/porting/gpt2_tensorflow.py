@@ -173,4 +173,18 @@ try:
 except Exception as error:
     cells.append(failed("ONNX Runtime", error))
 
+# 3. onnx2torch: the same ONNX file into a torch.fx module. It
+# imports torchvision, which this site cannot install (see above).
+try:
+    import onnx2torch
+
+    target = onnx2torch.convert("gpt2.onnx")
+    inputs = [torch.from_numpy(v) for v in feed.values()]
+    output = target(*inputs).detach().numpy()
+    trainable = sum(p.requires_grad for p in target.parameters())
+    cells.append(check("onnx2torch", output,
+                       f"yes, {trainable} weights"))
+except Exception as error:  # reported, never fatal
+    cells.append(failed("onnx2torch", error))
+
 measured = {"cells": cells}

@@ -1,6 +1,7 @@
 # From PyTorch: an MLP (16 -> 64 ReLU -> 64 tanh -> 10) ported to
 # Keras by hand, and exported to ONNX; each output compared.
 import logging
+import os
 import warnings
 
 import keras
@@ -89,5 +90,24 @@ try:
     cells.append(check("nobuco", target(x), trainable))
 except Exception as error:  # reported, never fatal
     cells.append(failed("nobuco", error))
+
+# 4. onnx2tf: the ONNX file into TensorFlow: a Keras 2 (tf_keras)
+# model, a SavedModel and LiteRT files. onnxsim off: onnx2tf runs
+# it as a command found on PATH, so it would run in one shell and
+# not in another.
+try:
+    import onnx2tf
+
+    target = onnx2tf.convert(
+        input_onnx_file_path="mlp.onnx",
+        output_folder_path="mlp_tf",
+        non_verbose=True, not_use_onnxsim=True)
+    output = target(x)
+    weights = len(target.trainable_weights)
+    cells.append(check("onnx2tf", output,
+                       f"tf_keras, {weights} trainable weights"))
+    print("  onnx2tf wrote:", ", ".join(sorted(os.listdir("mlp_tf"))))
+except Exception as error:  # reported, never fatal
+    cells.append(failed("onnx2tf", error))
 
 measured = {"cells": cells}

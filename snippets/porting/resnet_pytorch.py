@@ -140,8 +140,12 @@ for name, variant in [
 logging.getLogger("torch.onnx").setLevel(logging.ERROR)
 warnings.filterwarnings("ignore", ".*LeafSpec", FutureWarning)
 try:
+    # A batch of any size: for a fixed batch of up to 20 RGB images,
+    # onnx2tf (4.) downloads sample images from GitHub to check with.
+    batch = torch.export.Dim("batch")
     torch.onnx.export(source, (torch.from_numpy(x),), "resnet.onnx",
-                      dynamo=True, external_data=False, verbose=False)
+                      dynamo=True, external_data=False, verbose=False,
+                      dynamic_shapes=({0: batch},))
     session = ort.InferenceSession("resnet.onnx")
     (output,) = session.run(None, {session.get_inputs()[0].name: x})
     cells.append(check("ONNX Runtime", output,
@@ -161,5 +165,23 @@ try:
     cells.append(check("nobuco", target(x), trainable))
 except Exception as error:  # reported, never fatal
     cells.append(failed("nobuco", error))
+
+# 4. onnx2tf: the ONNX file into TensorFlow: a Keras 2 (tf_keras)
+# model, a SavedModel and LiteRT files. onnxsim off: onnx2tf runs
+# it as a command found on PATH, so it would run in one shell and
+# not in another.
+try:
+    import onnx2tf
+
+    target = onnx2tf.convert(
+        input_onnx_file_path="resnet.onnx",
+        output_folder_path="resnet_tf",
+        non_verbose=True, not_use_onnxsim=True)
+    output = target(x.transpose(0, 2, 3, 1))  # it takes NHWC
+    weights = len(target.trainable_weights)
+    cells.append(check("onnx2tf", output,
+                       f"tf_keras, {weights} trainable weights"))
+except Exception as error:  # reported, never fatal
+    cells.append(failed("onnx2tf", error))
 
 measured = {"cells": cells}

@@ -22,8 +22,10 @@ PATHS = {
     ("pytorch", "by hand"): "PyTorch → Keras, by hand",
     ("pytorch", "ONNX Runtime"): "PyTorch → ONNX (torch.onnx) → ONNX Runtime",
     ("pytorch", "nobuco"): "PyTorch → Keras (nobuco)",
+    ("pytorch", "onnx2tf"): "PyTorch → ONNX → TensorFlow (onnx2tf)",
     ("tensorflow", "by hand"): "Keras → PyTorch, by hand",
     ("tensorflow", "ONNX Runtime"): "Keras → ONNX (tf2onnx) → ONNX Runtime",
+    ("tensorflow", "onnx2torch"): "Keras → ONNX → PyTorch (onnx2torch)",
 }
 Cell = tuple[str, str, dict[str, Any]]  # (pair, column heading, the cell as measured)
 _FIELDS = ("model", "path", "converted", "error", "max_abs", "max_rel", "trainable")
@@ -118,7 +120,7 @@ def cells_markdown(cells: list[Cell]) -> str:
 
 
 # The chart's marks: a colour for the framework a path starts from, a shape for the way across.
-_MARKS = {"by hand": "o", "ONNX Runtime": "s", "nobuco": "^"}
+_MARKS = {"by hand": "o", "ONNX Runtime": "s", "nobuco": "^", "onnx2tf": "D", "onnx2torch": "v"}
 
 
 def porting_chart(page: str) -> str:
@@ -140,10 +142,19 @@ def finding(cells: list[Cell]) -> str:
         f"Every port by hand agrees within float32 rounding; the largest difference is {worst['max_abs']:.1e} "
         f"({worst['model']}, {heading})."
     )
-    failed = [f"{heading} on the {cell['model']}" for _, heading, cell in cells if not cell["converted"]]
+    models = list(dict.fromkeys(cell["model"] for _, _, cell in cells))
+    failed: dict[str, list[str]] = {}  # path -> the models it failed on
+    for _, heading, cell in cells:
+        if not cell["converted"]:
+            failed.setdefault(heading, []).append(cell["model"])
+    where = [
+        f"{heading} on {'every model' if len(names) == len(models) else 'the ' + ', the '.join(names)}"
+        for heading, names in failed.items()
+    ]
+    count = sum(map(len, failed.values()))
     converted = sum(cell["converted"] for _, _, cell in cells if cell["path"] != "by hand")
-    text += f" {converted} of {converted + len(failed)} converter runs give a model"
-    return text + (f"; {len(failed)} failed: {', '.join(failed)}." if failed else ".")
+    text += f" {converted} of {converted + count} converter runs give a model"
+    return text + (f"; {count} failed: {'; '.join(where)}." if failed else ".")
 
 
 def _strip_svg(cells: list[Cell]) -> str:
