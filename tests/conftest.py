@@ -240,6 +240,21 @@ def shown_output(block: str, relpath: str) -> str | None:
 # -- The built site in Debian's Chromium (tests/test_browser.py, tests/test_decision.py) --------
 
 TIMEOUT_MS = 10_000
+# A page's first query waits for its search worker to fetch the index and build it, the longest
+# step of a search and the one a busy machine stretches most (the snippets' runs as a reader go
+# on in the background): a test waits for it on its own, with room, then queries in TIMEOUT_MS.
+INDEX_TIMEOUT_MS = 120_000
+SEARCH_READY = """() => {
+  const meta = document.querySelector('.md-search-result__meta');
+  return meta !== null && !meta.textContent.includes('Initializing search');
+}"""
+
+
+def search_ready(page) -> None:
+    """Click in the page's search box (which fetches the index) and wait until Material has
+    replaced its "Initializing search" line: the index is built."""
+    page.locator("input.md-search__input").click()
+    page.wait_for_function(SEARCH_READY, timeout=INDEX_TIMEOUT_MS)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from browser import chromium, site_pages
-from conftest import ROOT, TIMEOUT_MS, serve_sitemap_for_this_origin
+from conftest import ROOT, TIMEOUT_MS, search_ready, serve_sitemap_for_this_origin
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from sidebyside import links as links_mod
@@ -287,8 +287,8 @@ def search_result_pages(site, new_page, word: str) -> list[str]:
     """Type ``word`` into Material's search as a user would; the result pages, best first."""
     _, page = new_page(WIDE)
     page.goto(site.base + "index.html", wait_until="networkidle")
+    search_ready(page)
     search = page.locator("input.md-search__input")
-    search.click()
     # Material searches on key events. Typed letter by letter, each prefix ("define-by-") is a
     # query of its own whose answer ("No matching documents", other pages) can be on screen for
     # a moment under load: the whole word goes in at once, then one key event searches for it.
@@ -421,9 +421,8 @@ def test_palette_follows_color_scheme(site, new_page, color_scheme, md_scheme):
 def typed_search_links(page, word: str) -> list[str]:
     """Click in the open page's search box, type ``word`` key by key; the result links, best
     first, without the ?h= query."""
-    search = page.locator("input.md-search__input")
-    search.click()
-    search.press_sequentially(word, delay=20)
+    search_ready(page)
+    page.locator("input.md-search__input").press_sequentially(word, delay=20)
     page.wait_for_selector(".md-search-result__item", timeout=TIMEOUT_MS)
     hrefs = page.eval_on_selector_all(".md-search-result__item a", "links => links.map(link => link.href)")
     return [urlsplit(href)._replace(query="").geturl() for href in hrefs]

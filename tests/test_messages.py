@@ -9,7 +9,7 @@ import textwrap
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import ROOT, page_html, pair_html, shown_output, visible_text
+from conftest import ROOT, page_html, pair_html, search_ready, shown_output, visible_text
 
 from sidebyside import links
 from sidebyside.apimap import schema
@@ -133,6 +133,7 @@ def test_a_pasted_message_lands_on_it_in_the_top_three(built_site, site, new_pag
     listed = _shown(page_html(built_site, PAGE))
     context, page = new_page(1280)
     page.goto(site.base + "index.html", wait_until="networkidle")
+    search_ready(page)
     missed = []
     for ident, message, _ in listed:
         found = pasted_search(page, message)
