@@ -6,6 +6,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+# The key of `measured` under which a snippet whose output does not vary keeps figures that do
+# (timings, sizes): never compared with another run, and marked as varying wherever shown.
+VARYING = "varies"
+
+
+def steady(measured: object) -> object:
+    """``measured`` without its varying figures: what another run of the snippet must repeat."""
+    if isinstance(measured, dict):
+        return {key: value for key, value in measured.items() if key != VARYING}
+    return measured
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -21,7 +32,7 @@ class Outcome:
     log_lines_dropped: int = 0  # C++ log lines output.clean removed
     seconds: float = 0.0
     result: dict | None = None  # the encoded `result` (worker.encode), compared between sides
-    measured: object = None  # plain data for generated tables, never compared
+    measured: object = None  # plain data for generated tables, never compared between sides
     versions: dict[str, str] = field(default_factory=dict)  # what the worker reports it ran with
     machine: dict = field(default_factory=dict)  # machine.describe() of where it ran
     error: Failure | None = None
