@@ -13,6 +13,7 @@ collection, ends with exactly one ``snippets: N run, M from cache, F failed`` li
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from .engine import Engine, engine_for, use_engine
 from .postprocess import lean_code, lean_styles, mark_varying, without_loaders, wrapped_tables
 from .settings import Settings
 from .store import log
+
+_ID = re.compile(r'<[a-z][a-z0-9]*\s[^>]*?\bid="([^"]+)"')
 
 
 class SideBySidePlugin(BasePlugin):
@@ -122,6 +125,10 @@ class SideBySidePlugin(BasePlugin):
             body = f'<section class="sbs-notebook" data-search-exclude>\n{lean_code(wrapped_tables(html), notebook=True)}\n</section>'
             return notebooks.header(notebook, config.repo_url) + body
         self._check_every_pair_rendered(page.file.src_uri)
+        if page.present_anchor_ids is not None:
+            # What exec blocks print reaches mkdocs as raw HTML it does not read for ids: without
+            # these, a Markdown link to an API-map entry would be reported as a missing anchor.
+            page.present_anchor_ids |= set(_ID.findall(html))
         html, _ = mentions.link_mentions(html, page.file.src_uri, self.mentions)
         return lean_code(wrapped_tables(html))
 
