@@ -18,6 +18,7 @@ SIDES = {
         "PyTorch → ONNX (torch.onnx) → ONNX Runtime",
         "PyTorch → Keras (nobuco)",
         "PyTorch → ONNX → TensorFlow (onnx2tf)",
+        "PyTorch → LiteRT (litert-torch)",
     ),
     "tensorflow": (
         "Keras → PyTorch, by hand",
@@ -27,7 +28,8 @@ SIDES = {
 }
 # What a porting script prints for a path: its largest difference, or "failed: <error>".
 PRINTED = re.compile(
-    r"^(by hand|ONNX Runtime|nobuco|onnx2tf|onnx2torch): (?:max \|difference\| (\S+),|failed: (\w+))", re.MULTILINE
+    r"^(by hand|ONNX Runtime|nobuco|onnx2tf|litert-torch|onnx2torch): (?:max \|difference\| (\S+),|failed: (\w+))",
+    re.MULTILINE,
 )
 
 
@@ -91,8 +93,8 @@ def _cell(**changes):
     [
         (
             "pytorch",
-            _cell(path="litert-torch"),
-            "unknown path 'litert-torch'; known: by hand, ONNX Runtime, nobuco, onnx2tf",
+            _cell(path="onnx2torch"),
+            "unknown path 'onnx2torch'; known: by hand, ONNX Runtime, nobuco, onnx2tf, litert-torch",
         ),
         ("pytorch", {"model": "MLP"}, "a cell must have exactly the keys"),
         ("tensorflow", _cell(converted=False), "a converted cell has figures, a failed one its error"),
@@ -159,3 +161,42 @@ def test_the_page_draws_the_matrix_with_its_finding_as_the_chart_s_title(built_s
     title = re.search(r'<svg role="img" aria-labelledby="chart-porting"[^>]*><title id="chart-porting">([^<]+)', text)
     assert title, "no porting chart"
     assert title.group(1).startswith("Largest difference from the source model: Every port by hand agrees")
+
+
+def test_a_cost_the_table_cannot_show_is_named_and_sizes_read_as_a_reader_would():
+    cost = {"model": "MLP", "path": "litert-torch", "seconds": 1.04, "bytes": 25_844}
+    assert porting._cost_problem("pytorch", cost) is None
+    assert "unknown path 'litert-torch'" in (porting._cost_problem("tensorflow", cost) or "")
+    assert "exactly the keys" in (porting._cost_problem("pytorch", {"model": "MLP"}) or "")
+    heading = porting.PATHS[("pytorch", "litert-torch")]
+    costs = [
+        ("porting/mlp", heading, cost),
+        ("porting/gpt2", heading, cost | {"model": "GPT-2", "seconds": 12.4, "bytes": 2_345_678}),
+        ("porting/gpt2", porting.PATHS[("tensorflow", "onnx2torch")], cost | {"model": "GPT-2", "bytes": None}),
+    ]
+    table = porting.costs_markdown(costs)
+    assert "| MLP | [1.0 s, 26 kB](#pair-porting-mlp) | – |" in table
+    assert "| GPT-2 | [12.4 s, 2.3 MB](#pair-porting-gpt2) | [1.0 s, in memory](#pair-porting-gpt2) |" in table
+
+
+def test_every_conversion_that_gave_a_model_has_its_cost_marked_as_varying(built_site):
+    text = page_html(built_site, PAGE)
+    headings, rows = _matrix(text)
+    marked = re.search(
+        r'<div data-sbs-varies="data-sbs-varies">\s*<div class="md-typeset__scrollwrap">.*?(<table.*?</table>)'
+        r"</div></div>\s*<p>(.*?)</p>",
+        text,
+        re.DOTALL,
+    )
+    assert marked, "no costs table marked as varying"
+    cost_headings, cost_rows = _matrix(marked.group(1))
+    assert "Measured on " in visible_text(marked.group(2))
+    costs = {(row[0][0], heading): cell[0] for row in cost_rows for heading, cell in zip(cost_headings[1:], row[1:])}
+    for row in rows:
+        for heading, (mark, _) in zip(headings[1:], row[1:]):
+            if heading in (SIDES["pytorch"][0], SIDES["tensorflow"][0]):
+                continue  # by hand: the porter's own code, not a conversion to time
+            cost = costs.pop((row[0][0], heading), "–")
+            if mark.startswith("✓"):  # a ✗ may have a cost too: written, then refused by its runtime
+                assert re.fullmatch(r"\d+\.\d s, ([\d.]+ (B|kB|MB)|in memory)", cost), (row[0][0], heading, cost)
+    assert not [cost for cost in costs.values() if cost != "–"], "a cost of a conversion the matrix does not show"

@@ -1,7 +1,13 @@
+# snippet: fresh timeout=300
 # From PyTorch: a Transformer encoder block (32 wide, 4 heads, GELU
-# MLP of 64, post-norm) ported to Keras by hand, and exported to
-# ONNX; each output compared.
+# MLP of 64, post-norm) ported to Keras by hand and by every
+# converter; each output compared.
+# (fresh: LiteRT logs its XNNPACK delegate once per process.)
+import contextlib
+import io
 import logging
+import os
+import time
 import warnings
 
 import keras
@@ -25,6 +31,18 @@ def check(path, output, trainable):
             "error": None,
             "max_abs": float(diff), "max_rel": float(relative),
             "trainable": trainable}
+
+
+@contextlib.contextmanager
+def converting(path, *written):  # time, size: they vary, unprinted
+    start = time.perf_counter()
+    yield
+    files = [os.path.join(top, name) for out in written
+             for top, _, names in os.walk(out) for name in names]
+    costs.append({"model": model, "path": path,
+                  "seconds": time.perf_counter() - start,
+                  "bytes": sum(map(os.path.getsize, files or written))
+                  if written else None})
 
 
 def failed(path, error):  # a converter's failure is a finding too
@@ -55,7 +73,7 @@ with torch.no_grad():
             value = draw(p.shape, 0.1)  # biases near 0
         p.copy_(torch.from_numpy(value))
     reference = source(torch.from_numpy(x)).numpy()
-model, cells = "Transformer encoder block", []
+model, cells, costs = "Transformer encoder block", [], []
 
 
 def keras_block(epsilon=1e-5, gelu="gelu"):
@@ -118,8 +136,10 @@ for label, wrong in pitfalls:
 logging.getLogger("torch.onnx").setLevel(logging.ERROR)
 warnings.filterwarnings("ignore", ".*LeafSpec", FutureWarning)
 try:
-    torch.onnx.export(source, (torch.from_numpy(x),), "encoder.onnx",
-                      dynamo=True, external_data=False, verbose=False)
+    with converting("ONNX Runtime", "encoder.onnx"):
+        torch.onnx.export(source, (torch.from_numpy(x),),
+                          "encoder.onnx", dynamo=True,
+                          external_data=False, verbose=False)
     session = ort.InferenceSession("encoder.onnx")
     (output,) = session.run(None, {session.get_inputs()[0].name: x})
     cells.append(check("ONNX Runtime", output,
@@ -150,11 +170,12 @@ try:
     # onnx2tf reads a 3-D input as (batch, channels, width) and moves
     # channels last; this one is (batch, sequence, features): kept.
     name = session.get_inputs()[0].name
-    target = onnx2tf.convert(
-        input_onnx_file_path="encoder.onnx",
-        output_folder_path="encoder_tf",
-        non_verbose=True, not_use_onnxsim=True,
-        keep_ncw_or_nchw_or_ncdhw_input_names=[name])
+    with converting("onnx2tf", "encoder_tf"):  # from the ONNX file
+        target = onnx2tf.convert(
+            input_onnx_file_path="encoder.onnx",
+            output_folder_path="encoder_tf",
+            non_verbose=True, not_use_onnxsim=True,
+            keep_ncw_or_nchw_or_ncdhw_input_names=[name])
     output = target(x)
     weights = len(target.trainable_weights)
     cells.append(check("onnx2tf", output,
@@ -162,4 +183,23 @@ try:
 except Exception as error:  # reported, never fatal
     cells.append(failed("onnx2tf", error))
 
-measured = {"cells": cells}
+# 5. litert-torch: torch.export, lowered to a LiteRT flatbuffer
+# (.tflite) run by LiteRT's interpreter: inference only. Its
+# progress lines carry elapsed times: kept out of this output, as
+# torchao's (it imports it) about CUDA kernels a CPU cannot load.
+logging.getLogger("torchao").setLevel(logging.ERROR)
+try:
+    import litert_torch
+
+    quiet = contextlib.redirect_stdout(io.StringIO())
+    with converting("litert-torch", "encoder.tflite"), quiet:
+        edge = litert_torch.convert(source, (torch.from_numpy(x),))
+        edge.export("encoder.tflite")
+    with quiet:  # the first call serialises the model again
+        output = edge(torch.from_numpy(x))
+    cells.append(check("litert-torch", output,
+                       "no, a LiteRT flatbuffer"))
+except Exception as error:  # reported, never fatal
+    cells.append(failed("litert-torch", error))
+
+measured = {"cells": cells, "varies": {"costs": costs}}

@@ -2,6 +2,10 @@
 # MLP of 64, post-norm) ported to PyTorch by hand, and exported to
 # ONNX; each output compared.
 
+import contextlib
+import os
+import time
+
 import keras
 import numpy as np
 import onnxruntime as ort
@@ -25,6 +29,18 @@ def check(path, output, trainable):
             "error": None,
             "max_abs": float(diff), "max_rel": float(relative),
             "trainable": trainable}
+
+
+@contextlib.contextmanager
+def converting(path, *written):  # time, size: they vary, unprinted
+    start = time.perf_counter()
+    yield
+    files = [os.path.join(top, name) for out in written
+             for top, _, names in os.walk(out) for name in names]
+    costs.append({"model": model, "path": path,
+                  "seconds": time.perf_counter() - start,
+                  "bytes": sum(map(os.path.getsize, files or written))
+                  if written else None})
 
 
 def failed(path, error):  # a converter's failure is a finding too
@@ -60,7 +76,7 @@ for w in source.weights:
         value = draw(w.shape, fan_in ** -0.5)
     w.assign(value)
 reference = source(x).numpy()
-model, cells = "Transformer encoder block", []
+model, cells, costs = "Transformer encoder block", [], []
 
 
 def torch_block(batch_first=True):  # layer_norm_eps: 1e-5 already
@@ -130,9 +146,10 @@ print(f"  pitfall: q, k, v kernels without .T: max |difference|"
 # Keras 3 models), then ONNX Runtime (inference only).
 spec = (tf.TensorSpec((None, 10, 32), tf.float32, name="x"),)
 try:
-    tf2onnx.convert.from_function(
-        tf.function(source, input_signature=spec),
-        input_signature=spec, output_path="encoder.onnx")
+    with converting("ONNX Runtime", "encoder.onnx"):
+        tf2onnx.convert.from_function(
+            tf.function(source, input_signature=spec),
+            input_signature=spec, output_path="encoder.onnx")
     session = ort.InferenceSession("encoder.onnx")
     (output,) = session.run(None, {"x": x})
     cells.append(check("ONNX Runtime", output,
@@ -145,7 +162,8 @@ except Exception as error:  # exact GELU -> Erfc, not an ONNX op
 try:
     import onnx2torch
 
-    target = onnx2torch.convert("encoder.onnx")
+    with converting("onnx2torch"):  # in memory: no file
+        target = onnx2torch.convert("encoder.onnx")
     output = target(torch.from_numpy(x)).detach().numpy()
     trainable = sum(p.requires_grad for p in target.parameters())
     cells.append(check("onnx2torch", output,
@@ -153,4 +171,4 @@ try:
 except Exception as error:  # reported, never fatal
     cells.append(failed("onnx2torch", error))
 
-measured = {"cells": cells}
+measured = {"cells": cells, "varies": {"costs": costs}}

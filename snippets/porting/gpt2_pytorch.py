@@ -1,9 +1,15 @@
+# snippet: fresh timeout=300
 # From PyTorch: a tiny GPT-2 (Hugging Face GPT2Model, 2 layers, 4
 # heads, 32 wide, 100 tokens) ported by hand onto keras_hub's
-# GPT2Backbone, and exported to ONNX; each output compared.
+# GPT2Backbone, and by every converter; each output compared.
+# (fresh: LiteRT logs its XNNPACK delegate once per process.)
+import contextlib
+import io
 import logging
+import os
 import re
 import textwrap
+import time
 import warnings
 
 import keras_hub
@@ -28,6 +34,18 @@ def check(path, output, trainable):
             "error": None,
             "max_abs": float(diff), "max_rel": float(relative),
             "trainable": trainable}
+
+
+@contextlib.contextmanager
+def converting(path, *written):  # time, size: they vary, unprinted
+    start = time.perf_counter()
+    yield
+    files = [os.path.join(top, name) for out in written
+             for top, _, names in os.walk(out) for name in names]
+    costs.append({"model": model, "path": path,
+                  "seconds": time.perf_counter() - start,
+                  "bytes": sum(map(os.path.getsize, files or written))
+                  if written else None})
 
 
 def failed(path, error):  # a converter's failure is a finding too
@@ -65,7 +83,7 @@ with torch.no_grad():
         p.copy_(torch.from_numpy(value))
     output = source(torch.from_numpy(ids))
     reference = output.last_hidden_state.numpy()
-model, cells = "GPT-2 (tiny)", []
+model, cells, costs = "GPT-2 (tiny)", [], []
 
 
 def backbone():
@@ -114,8 +132,8 @@ def port(state, model):  # NumPy arrays by name, onto Keras variables
 
 # 1. By hand: keras_hub's GPT2Backbone, each weight copied through
 # NumPy by name; Hugging Face's names and layouts, mapped once.
-target = backbone()
 state = {k: v.numpy() for k, v in source.state_dict().items()}
+target = backbone()
 port(state, target)
 trainable = f"yes, {len(target.trainable_weights)} weights"
 cells.append(check("by hand", target(feed), trainable))
@@ -160,8 +178,10 @@ print(f"  pitfall: c_attn split per head: max |difference| {d:.1e}")
 logging.getLogger("torch.onnx").setLevel(logging.ERROR)
 warnings.filterwarnings("ignore", ".*LeafSpec", FutureWarning)
 try:
-    torch.onnx.export(source, (torch.from_numpy(ids),), "gpt2.onnx",
-                      dynamo=True, external_data=False, verbose=False)
+    with converting("ONNX Runtime", "gpt2.onnx"):
+        torch.onnx.export(source, (torch.from_numpy(ids),),
+                          "gpt2.onnx", dynamo=True,
+                          external_data=False, verbose=False)
     session = ort.InferenceSession("gpt2.onnx")
     outputs = session.run(None, {session.get_inputs()[0].name: ids})
     cells.append(check("ONNX Runtime", outputs[0],
@@ -189,10 +209,11 @@ except Exception as error:  # reported, never fatal
 try:
     import onnx2tf
 
-    target = onnx2tf.convert(
-        input_onnx_file_path="gpt2.onnx",
-        output_folder_path="gpt2_tf",
-        non_verbose=True, not_use_onnxsim=True)
+    with converting("onnx2tf", "gpt2_tf"):  # from the ONNX file
+        target = onnx2tf.convert(
+            input_onnx_file_path="gpt2.onnx",
+            output_folder_path="gpt2_tf",
+            non_verbose=True, not_use_onnxsim=True)
     output = target(ids)
     weights = len(target.trainable_weights)
     cells.append(check("onnx2tf", output,
@@ -200,4 +221,26 @@ try:
 except Exception as error:  # reported, never fatal
     cells.append(failed("onnx2tf", error))
 
-measured = {"cells": cells}
+# 5. litert-torch: torch.export, lowered to a LiteRT flatbuffer
+# (.tflite) run by LiteRT's interpreter: inference only. Its
+# progress lines carry elapsed times: kept out of this output, as
+# torchao's (it imports it) about CUDA kernels a CPU cannot load.
+logging.getLogger("torchao").setLevel(logging.ERROR)
+try:
+    import litert_torch
+
+    quiet = contextlib.redirect_stdout(io.StringIO())
+    with converting("litert-torch", "gpt2.tflite"), quiet:
+        edge = litert_torch.convert(source, (torch.from_numpy(ids),))
+        edge.export("gpt2.tflite")
+    with quiet:  # the first call serialises the model again
+        # int32 ids: LiteRT's input, as its warning above says; a
+        # dict back, keyed as GPT2Model's output
+        output = edge(torch.from_numpy(ids).int())
+    output = output["last_hidden_state"]
+    cells.append(check("litert-torch", output,
+                       "no, a LiteRT flatbuffer"))
+except Exception as error:  # reported, never fatal
+    cells.append(failed("litert-torch", error))
+
+measured = {"cells": cells, "varies": {"costs": costs}}

@@ -1,7 +1,10 @@
 # From Keras: a tiny GPT-2 (keras_hub's GPT2Backbone, 2 layers, 4
 # heads, 32 wide, 100 tokens) ported by hand onto Hugging Face's
 # GPT2Model, and exported to ONNX; each output compared.
+import contextlib
+import os
 import textwrap
+import time
 
 import keras_hub
 import numpy as np
@@ -27,6 +30,18 @@ def check(path, output, trainable):
             "error": None,
             "max_abs": float(diff), "max_rel": float(relative),
             "trainable": trainable}
+
+
+@contextlib.contextmanager
+def converting(path, *written):  # time, size: they vary, unprinted
+    start = time.perf_counter()
+    yield
+    files = [os.path.join(top, name) for out in written
+             for top, _, names in os.walk(out) for name in names]
+    costs.append({"model": model, "path": path,
+                  "seconds": time.perf_counter() - start,
+                  "bytes": sum(map(os.path.getsize, files or written))
+                  if written else None})
 
 
 def failed(path, error):  # a converter's failure is a finding too
@@ -58,7 +73,7 @@ for v in source.weights:
         value = draw(v.shape, fan_in ** -0.5)
     v.assign(value)
 reference = source(feed).numpy()
-model, cells = "GPT-2 (tiny)", []
+model, cells, costs = "GPT-2 (tiny)", [], []
 
 
 def gpt2():  # from a config: nothing downloaded
@@ -161,11 +176,13 @@ print(f"  pitfall: c_attn per head: max |difference| {d:.1e}")
 spec = (tf.TensorSpec((None, None), tf.int32, name="token_ids"),
         tf.TensorSpec((None, None), tf.int32, name="padding_mask"))
 try:
-    tf2onnx.convert.from_function(
-        tf.function(lambda token_ids, padding_mask: source(
-            {"token_ids": token_ids, "padding_mask": padding_mask}),
-            input_signature=spec),
-        input_signature=spec, output_path="gpt2.onnx")
+    with converting("ONNX Runtime", "gpt2.onnx"):
+        tf2onnx.convert.from_function(
+            tf.function(lambda token_ids, padding_mask: source(
+                {"token_ids": token_ids,
+                 "padding_mask": padding_mask}),
+                input_signature=spec),
+            input_signature=spec, output_path="gpt2.onnx")
     session = ort.InferenceSession("gpt2.onnx")
     outputs = session.run(None, feed)
     cells.append(check("ONNX Runtime", outputs[0],
@@ -178,7 +195,8 @@ except Exception as error:
 try:
     import onnx2torch
 
-    target = onnx2torch.convert("gpt2.onnx")
+    with converting("onnx2torch"):  # in memory: no file
+        target = onnx2torch.convert("gpt2.onnx")
     inputs = [torch.from_numpy(v) for v in feed.values()]
     output = target(*inputs).detach().numpy()
     trainable = sum(p.requires_grad for p in target.parameters())
@@ -187,4 +205,4 @@ try:
 except Exception as error:  # reported, never fatal
     cells.append(failed("onnx2torch", error))
 
-measured = {"cells": cells}
+measured = {"cells": cells, "varies": {"costs": costs}}

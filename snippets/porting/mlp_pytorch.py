@@ -1,7 +1,12 @@
+# snippet: fresh timeout=300
 # From PyTorch: an MLP (16 -> 64 ReLU -> 64 tanh -> 10) ported to
-# Keras by hand, and exported to ONNX; each output compared.
+# Keras by hand and by every converter; each output compared.
+# (fresh: LiteRT logs its XNNPACK delegate once per process.)
+import contextlib
+import io
 import logging
 import os
+import time
 import warnings
 
 import keras
@@ -26,6 +31,18 @@ def check(path, output, trainable):
             "trainable": trainable}
 
 
+@contextlib.contextmanager
+def converting(path, *written):  # time, size: they vary, unprinted
+    start = time.perf_counter()
+    yield
+    files = [os.path.join(top, name) for out in written
+             for top, _, names in os.walk(out) for name in names]
+    costs.append({"model": model, "path": path,
+                  "seconds": time.perf_counter() - start,
+                  "bytes": sum(map(os.path.getsize, files or written))
+                  if written else None})
+
+
 def failed(path, error):  # a converter's failure is a finding too
     line = " ".join(f"{type(error).__name__}: {error}".split())
     if len(line) > 150:  # its start, and the cause at its end
@@ -46,7 +63,7 @@ with torch.no_grad():
         p.copy_(torch.from_numpy(
             0.3 * rng.standard_normal(p.shape).astype(np.float32)))
     reference = source(torch.from_numpy(x)).numpy()
-model, cells = "MLP", []
+model, cells, costs = "MLP", [], []
 
 # 1. By hand: the same layers in Keras, each weight copied through
 # NumPy. nn.Linear holds (out, in), Dense holds (in, out): .T
@@ -69,8 +86,10 @@ np.testing.assert_allclose(target(x), reference, rtol=1e-5,
 logging.getLogger("torch.onnx").setLevel(logging.ERROR)
 warnings.filterwarnings("ignore", ".*LeafSpec", FutureWarning)
 try:
-    torch.onnx.export(source, (torch.from_numpy(x),), "mlp.onnx",
-                      dynamo=True, external_data=False, verbose=False)
+    with converting("ONNX Runtime", "mlp.onnx"):
+        torch.onnx.export(source, (torch.from_numpy(x),), "mlp.onnx",
+                          dynamo=True, external_data=False,
+                          verbose=False)
     session = ort.InferenceSession("mlp.onnx")
     (output,) = session.run(None, {session.get_inputs()[0].name: x})
     cells.append(check("ONNX Runtime", output,
@@ -98,10 +117,11 @@ except Exception as error:  # reported, never fatal
 try:
     import onnx2tf
 
-    target = onnx2tf.convert(
-        input_onnx_file_path="mlp.onnx",
-        output_folder_path="mlp_tf",
-        non_verbose=True, not_use_onnxsim=True)
+    with converting("onnx2tf", "mlp_tf"):  # from the ONNX file
+        target = onnx2tf.convert(
+            input_onnx_file_path="mlp.onnx",
+            output_folder_path="mlp_tf",
+            non_verbose=True, not_use_onnxsim=True)
     output = target(x)
     weights = len(target.trainable_weights)
     cells.append(check("onnx2tf", output,
@@ -110,4 +130,23 @@ try:
 except Exception as error:  # reported, never fatal
     cells.append(failed("onnx2tf", error))
 
-measured = {"cells": cells}
+# 5. litert-torch: torch.export, lowered to a LiteRT flatbuffer
+# (.tflite) run by LiteRT's interpreter: inference only. Its
+# progress lines carry elapsed times: kept out of this output, as
+# torchao's (it imports it) about CUDA kernels a CPU cannot load.
+logging.getLogger("torchao").setLevel(logging.ERROR)
+try:
+    import litert_torch
+
+    quiet = contextlib.redirect_stdout(io.StringIO())
+    with converting("litert-torch", "mlp.tflite"), quiet:
+        edge = litert_torch.convert(source, (torch.from_numpy(x),))
+        edge.export("mlp.tflite")
+    with quiet:  # the first call serialises the model again
+        output = edge(torch.from_numpy(x))
+    cells.append(check("litert-torch", output,
+                       "no, a LiteRT flatbuffer"))
+except Exception as error:  # reported, never fatal
+    cells.append(failed("litert-torch", error))
+
+measured = {"cells": cells, "varies": {"costs": costs}}

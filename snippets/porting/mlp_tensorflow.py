@@ -1,6 +1,10 @@
 # From Keras: an MLP (16 -> 64 ReLU -> 64 tanh -> 10) ported to
 # PyTorch by hand, and exported to ONNX; each output compared.
 
+import contextlib
+import os
+import time
+
 import keras
 import numpy as np
 import onnxruntime as ort
@@ -25,6 +29,18 @@ def check(path, output, trainable):
             "trainable": trainable}
 
 
+@contextlib.contextmanager
+def converting(path, *written):  # time, size: they vary, unprinted
+    start = time.perf_counter()
+    yield
+    files = [os.path.join(top, name) for out in written
+             for top, _, names in os.walk(out) for name in names]
+    costs.append({"model": model, "path": path,
+                  "seconds": time.perf_counter() - start,
+                  "bytes": sum(map(os.path.getsize, files or written))
+                  if written else None})
+
+
 def failed(path, error):  # a converter's failure is a finding too
     line = " ".join(f"{type(error).__name__}: {error}".split())
     if len(line) > 150:  # its start, and the cause at its end
@@ -44,7 +60,7 @@ source = keras.Sequential([
 for w in source.weights:  # (in, out) kernels, then biases
     w.assign(0.3 * rng.standard_normal(w.shape).astype(np.float32))
 reference = source(x).numpy()
-model, cells = "MLP", []
+model, cells, costs = "MLP", [], []
 
 # 1. By hand: the same layers in PyTorch, each weight copied
 # through NumPy. Dense holds (in, out), nn.Linear (out, in): .T
@@ -69,9 +85,10 @@ np.testing.assert_allclose(output, reference, rtol=1e-5,
 # Keras 3 models), then ONNX Runtime (inference only).
 spec = (tf.TensorSpec((None, 16), tf.float32, name="x"),)
 try:
-    tf2onnx.convert.from_function(
-        tf.function(source, input_signature=spec),
-        input_signature=spec, output_path="mlp.onnx")
+    with converting("ONNX Runtime", "mlp.onnx"):
+        tf2onnx.convert.from_function(
+            tf.function(source, input_signature=spec),
+            input_signature=spec, output_path="mlp.onnx")
     session = ort.InferenceSession("mlp.onnx")
     (output,) = session.run(None, {"x": x})
     cells.append(check("ONNX Runtime", output,
@@ -84,7 +101,8 @@ except Exception as error:  # reported, never fatal
 try:
     import onnx2torch
 
-    target = onnx2torch.convert("mlp.onnx")
+    with converting("onnx2torch"):  # in memory: no file
+        target = onnx2torch.convert("mlp.onnx")
     output = target(torch.from_numpy(x)).detach().numpy()
     trainable = sum(p.requires_grad for p in target.parameters())
     cells.append(check("onnx2torch", output,
@@ -92,4 +110,4 @@ try:
 except Exception as error:  # reported, never fatal
     cells.append(failed("onnx2torch", error))
 
-measured = {"cells": cells}
+measured = {"cells": cells, "varies": {"costs": costs}}

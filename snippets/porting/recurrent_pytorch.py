@@ -1,7 +1,13 @@
+# snippet: fresh timeout=300
 # From PyTorch: two recurrent classifiers (Embedding, then an LSTM
-# or a GRU, then Linear on the last step) ported to Keras by hand,
-# and exported to ONNX; each output compared.
+# or a GRU, then Linear on the last step) ported to Keras by hand
+# and by every converter; each output compared.
+# (fresh: LiteRT logs its XNNPACK delegate once per process.)
+import contextlib
+import io
 import logging
+import os
+import time
 import warnings
 
 import keras
@@ -24,6 +30,18 @@ def check(path, output, trainable):
             "error": None,
             "max_abs": float(diff), "max_rel": float(relative),
             "trainable": trainable}
+
+
+@contextlib.contextmanager
+def converting(path, *written):  # time, size: they vary, unprinted
+    start = time.perf_counter()
+    yield
+    files = [os.path.join(top, name) for out in written
+             for top, _, names in os.walk(out) for name in names]
+    costs.append({"model": model, "path": path,
+                  "seconds": time.perf_counter() - start,
+                  "bytes": sum(map(os.path.getsize, files or written))
+                  if written else None})
 
 
 def failed(path, error):  # a converter's failure is a finding too
@@ -74,7 +92,7 @@ def to_keras(model, cell, both_biases=True, reorder=True):
     return target
 
 
-cells = []
+cells, costs = [], []
 for cell in "LSTM", "GRU":
     model = f"{cell} classifier"
     print(f"{model}:")
@@ -107,9 +125,10 @@ for cell in "LSTM", "GRU":
     warnings.filterwarnings("ignore", ".*LeafSpec", FutureWarning)
     warnings.filterwarnings("ignore", ".*_flat_weights", UserWarning)
     try:
-        torch.onnx.export(source, (torch.from_numpy(ids),),
-                          f"{cell}.onnx", dynamo=True,
-                          external_data=False, verbose=False)
+        with converting("ONNX Runtime", f"{cell}.onnx"):
+            torch.onnx.export(source, (torch.from_numpy(ids),),
+                              f"{cell}.onnx", dynamo=True,
+                              external_data=False, verbose=False)
         session = ort.InferenceSession(f"{cell}.onnx")
         feed = {session.get_inputs()[0].name: ids}
         (output,) = session.run(None, feed)
@@ -138,10 +157,11 @@ for cell in "LSTM", "GRU":
     try:
         import onnx2tf
 
-        target = onnx2tf.convert(
-            input_onnx_file_path=f"{cell}.onnx",
-            output_folder_path=f"{cell}_tf",
-            non_verbose=True, not_use_onnxsim=True)
+        with converting("onnx2tf", f"{cell}_tf"):  # from the .onnx
+            target = onnx2tf.convert(
+                input_onnx_file_path=f"{cell}.onnx",
+                output_folder_path=f"{cell}_tf",
+                non_verbose=True, not_use_onnxsim=True)
         output = target(ids)
         weights = len(target.trainable_weights)
         cells.append(check("onnx2tf", output,
@@ -149,4 +169,25 @@ for cell in "LSTM", "GRU":
     except Exception as error:  # reported, never fatal
         cells.append(failed("onnx2tf", error))
 
-measured = {"cells": cells}
+    # 5. litert-torch: torch.export, lowered to a LiteRT flatbuffer
+    # (.tflite) run by LiteRT's interpreter: inference only. Its
+    # progress lines carry elapsed times: kept out of this output, as
+    # torchao's (it imports it) about CUDA kernels a CPU cannot load.
+    logging.getLogger("torchao").setLevel(logging.ERROR)
+    try:
+        import litert_torch
+
+        quiet = contextlib.redirect_stdout(io.StringIO())
+        with converting("litert-torch", f"{cell}.tflite"), quiet:
+            edge = litert_torch.convert(source,
+                                        (torch.from_numpy(ids),))
+            edge.export(f"{cell}.tflite")
+        with quiet:  # the first call serialises the model again
+            # int32 ids: LiteRT's input, as its warning above says
+            output = edge(torch.from_numpy(ids).int())
+        cells.append(check("litert-torch", output,
+                           "no, a LiteRT flatbuffer"))
+    except Exception as error:  # reported, never fatal
+        cells.append(failed("litert-torch", error))
+
+measured = {"cells": cells, "varies": {"costs": costs}}

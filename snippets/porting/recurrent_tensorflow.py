@@ -2,6 +2,10 @@
 # a GRU, then Dense on the last step) ported to PyTorch by hand,
 # and exported to ONNX; each output compared.
 
+import contextlib
+import os
+import time
+
 import keras
 import numpy as np
 import onnxruntime as ort
@@ -24,6 +28,18 @@ def check(path, output, trainable):
             "error": None,
             "max_abs": float(diff), "max_rel": float(relative),
             "trainable": trainable}
+
+
+@contextlib.contextmanager
+def converting(path, *written):  # time, size: they vary, unprinted
+    start = time.perf_counter()
+    yield
+    files = [os.path.join(top, name) for out in written
+             for top, _, names in os.walk(out) for name in names]
+    costs.append({"model": model, "path": path,
+                  "seconds": time.perf_counter() - start,
+                  "bytes": sum(map(os.path.getsize, files or written))
+                  if written else None})
 
 
 def failed(path, error):  # a converter's failure is a finding too
@@ -71,7 +87,7 @@ def to_torch(source, cell, split_bias=True, reorder=True):
     return target, output.numpy()
 
 
-cells = []
+cells, costs = [], []
 for cell in "LSTM", "GRU":
     model = f"{cell} classifier"
     print(f"{model}:")
@@ -105,9 +121,10 @@ for cell in "LSTM", "GRU":
     # Keras 3 models), then ONNX Runtime (inference only).
     spec = (tf.TensorSpec((None, 12), tf.int32, name="ids"),)
     try:
-        tf2onnx.convert.from_function(
-            tf.function(source, input_signature=spec),
-            input_signature=spec, output_path=f"{cell}.onnx")
+        with converting("ONNX Runtime", f"{cell}.onnx"):
+            tf2onnx.convert.from_function(
+                tf.function(source, input_signature=spec),
+                input_signature=spec, output_path=f"{cell}.onnx")
         session = ort.InferenceSession(f"{cell}.onnx")
         (output,) = session.run(None, {"ids": ids})
         cells.append(check("ONNX Runtime", output,
@@ -120,7 +137,8 @@ for cell in "LSTM", "GRU":
     try:
         import onnx2torch
 
-        target = onnx2torch.convert(f"{cell}.onnx")
+        with converting("onnx2torch"):  # in memory: no file
+            target = onnx2torch.convert(f"{cell}.onnx")
         output = target(torch.from_numpy(ids)).detach().numpy()
         trainable = sum(p.requires_grad for p in target.parameters())
         cells.append(check("onnx2torch", output,
@@ -128,4 +146,4 @@ for cell in "LSTM", "GRU":
     except Exception as error:  # reported, never fatal
         cells.append(failed("onnx2torch", error))
 
-measured = {"cells": cells}
+measured = {"cells": cells, "varies": {"costs": costs}}

@@ -1,7 +1,13 @@
+# snippet: fresh timeout=300
 # From PyTorch: a small ResNet (basic blocks, BatchNorm, a stride-2
-# convolution, global pooling) ported to Keras by hand, and
-# exported to ONNX; each output compared.
+# convolution, global pooling) ported to Keras by hand and by every
+# converter; each output compared.
+# (fresh: LiteRT logs its XNNPACK delegate once per process.)
+import contextlib
+import io
 import logging
+import os
+import time
 import warnings
 
 import keras
@@ -25,6 +31,18 @@ def check(path, output, trainable):
             "error": None,
             "max_abs": float(diff), "max_rel": float(relative),
             "trainable": trainable}
+
+
+@contextlib.contextmanager
+def converting(path, *written):  # time, size: they vary, unprinted
+    start = time.perf_counter()
+    yield
+    files = [os.path.join(top, name) for out in written
+             for top, _, names in os.walk(out) for name in names]
+    costs.append({"model": model, "path": path,
+                  "seconds": time.perf_counter() - start,
+                  "bytes": sum(map(os.path.getsize, files or written))
+                  if written else None})
 
 
 def failed(path, error):  # a converter's failure is a finding too
@@ -78,7 +96,7 @@ for name, v in source.state_dict().items():
 source.load_state_dict(state)
 with torch.no_grad():
     reference = source(torch.from_numpy(x)).numpy()
-model, cells = "ResNet (small)", []
+model, cells, costs = "ResNet (small)", [], []
 
 
 def keras_resnet(padding="explicit", epsilon=1e-5):
@@ -143,9 +161,11 @@ try:
     # A batch of any size: for a fixed batch of up to 20 RGB images,
     # onnx2tf (4.) downloads sample images from GitHub to check with.
     batch = torch.export.Dim("batch")
-    torch.onnx.export(source, (torch.from_numpy(x),), "resnet.onnx",
-                      dynamo=True, external_data=False, verbose=False,
-                      dynamic_shapes=({0: batch},))
+    with converting("ONNX Runtime", "resnet.onnx"):
+        torch.onnx.export(source, (torch.from_numpy(x),),
+                          "resnet.onnx", dynamo=True,
+                          external_data=False, verbose=False,
+                          dynamic_shapes=({0: batch},))
     session = ort.InferenceSession("resnet.onnx")
     (output,) = session.run(None, {session.get_inputs()[0].name: x})
     cells.append(check("ONNX Runtime", output,
@@ -173,10 +193,11 @@ except Exception as error:  # reported, never fatal
 try:
     import onnx2tf
 
-    target = onnx2tf.convert(
-        input_onnx_file_path="resnet.onnx",
-        output_folder_path="resnet_tf",
-        non_verbose=True, not_use_onnxsim=True)
+    with converting("onnx2tf", "resnet_tf"):  # from the ONNX file
+        target = onnx2tf.convert(
+            input_onnx_file_path="resnet.onnx",
+            output_folder_path="resnet_tf",
+            non_verbose=True, not_use_onnxsim=True)
     output = target(x.transpose(0, 2, 3, 1))  # it takes NHWC
     weights = len(target.trainable_weights)
     cells.append(check("onnx2tf", output,
@@ -184,4 +205,23 @@ try:
 except Exception as error:  # reported, never fatal
     cells.append(failed("onnx2tf", error))
 
-measured = {"cells": cells}
+# 5. litert-torch: torch.export, lowered to a LiteRT flatbuffer
+# (.tflite) run by LiteRT's interpreter: inference only. Its
+# progress lines carry elapsed times: kept out of this output, as
+# torchao's (it imports it) about CUDA kernels a CPU cannot load.
+logging.getLogger("torchao").setLevel(logging.ERROR)
+try:
+    import litert_torch
+
+    quiet = contextlib.redirect_stdout(io.StringIO())
+    with converting("litert-torch", "resnet.tflite"), quiet:
+        edge = litert_torch.convert(source, (torch.from_numpy(x),))
+        edge.export("resnet.tflite")
+    with quiet:  # the first call serialises the model again
+        output = edge(torch.from_numpy(x))
+    cells.append(check("litert-torch", output,
+                       "no, a LiteRT flatbuffer"))
+except Exception as error:  # reported, never fatal
+    cells.append(failed("litert-torch", error))
+
+measured = {"cells": cells, "varies": {"costs": costs}}

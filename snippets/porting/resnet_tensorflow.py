@@ -2,6 +2,10 @@
 # stride-2 convolution, global pooling) ported to PyTorch by hand,
 # and exported to ONNX; each output compared.
 
+import contextlib
+import os
+import time
+
 import keras
 import numpy as np
 import onnxruntime as ort
@@ -25,6 +29,18 @@ def check(path, output, trainable):
             "error": None,
             "max_abs": float(diff), "max_rel": float(relative),
             "trainable": trainable}
+
+
+@contextlib.contextmanager
+def converting(path, *written):  # time, size: they vary, unprinted
+    start = time.perf_counter()
+    yield
+    files = [os.path.join(top, name) for out in written
+             for top, _, names in os.walk(out) for name in names]
+    costs.append({"model": model, "path": path,
+                  "seconds": time.perf_counter() - start,
+                  "bytes": sum(map(os.path.getsize, files or written))
+                  if written else None})
 
 
 def failed(path, error):  # a converter's failure is a finding too
@@ -69,7 +85,7 @@ for w in source.weights:
         v = rng.standard_normal(w.shape) / np.sqrt(fan_in)
     w.assign(v.astype(np.float32))
 reference = source(x).numpy()
-model, cells = "ResNet (small)", []
+model, cells, costs = "ResNet (small)", [], []
 
 
 def torch_resnet(asymmetric=True, eps=1e-3):
@@ -143,9 +159,10 @@ except ValueError as error:
 # Keras 3 models), then ONNX Runtime (inference only).
 spec = (tf.TensorSpec((None, 32, 32, 3), tf.float32, name="x"),)
 try:
-    tf2onnx.convert.from_function(
-        tf.function(source, input_signature=spec),
-        input_signature=spec, output_path="resnet.onnx")
+    with converting("ONNX Runtime", "resnet.onnx"):
+        tf2onnx.convert.from_function(
+            tf.function(source, input_signature=spec),
+            input_signature=spec, output_path="resnet.onnx")
     session = ort.InferenceSession("resnet.onnx")
     (output,) = session.run(None, {"x": x})
     cells.append(check("ONNX Runtime", output,
@@ -158,7 +175,8 @@ except Exception as error:  # reported, never fatal
 try:
     import onnx2torch
 
-    target = onnx2torch.convert("resnet.onnx")
+    with converting("onnx2torch"):  # in memory: no file
+        target = onnx2torch.convert("resnet.onnx")
     output = target(torch.from_numpy(x)).detach().numpy()
     trainable = sum(p.requires_grad for p in target.parameters())
     cells.append(check("onnx2torch", output,
@@ -166,4 +184,4 @@ try:
 except Exception as error:  # reported, never fatal
     cells.append(failed("onnx2torch", error))
 
-measured = {"cells": cells}
+measured = {"cells": cells, "varies": {"costs": costs}}

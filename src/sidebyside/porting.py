@@ -1,11 +1,16 @@
-"""The Porting page's parts: the matrix of models and porting paths, and every cell's figures.
+"""The Porting page's parts: the matrix of models and porting paths, every cell's figures, and
+what each conversion cost.
 
 Each side of a porting pair starts from a model in its own framework and binds
-``measured = {"cells": [cell, ...]}``, a cell being ``{"model", "path", "converted", "error",
-"max_abs", "max_rel", "trainable"}``: the largest absolute difference from the
-source model's output on the same inputs, and the same divided by the largest output. A path that
-failed has ``converted`` false, the first line of its error, and ``None`` for the figures. The
-column of a cell is its side and its path (:data:`PATHS`): nothing in these tables is typed.
+``measured = {"cells": [cell, ...], "varies": {"costs": [cost, ...]}}``. A cell is ``{"model",
+"path", "converted", "error", "max_abs", "max_rel", "trainable"}``: the largest absolute
+difference from the source model's output on the same inputs, and the same divided by the largest
+output. A path that failed has ``converted`` false, the first line of its error, and ``None`` for
+the figures. A cost is ``{"model", "path", "seconds", "bytes"}`` of a conversion that finished:
+its wall time and the size of what it wrote (``None``: it wrote nothing). Costs change from run
+to run, so they sit under ``measured["varies"]`` (:data:`outcome.VARYING`) and their table is
+marked as varying. The column of a cell is its side and its path (:data:`PATHS`): nothing in
+these tables is typed.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ import html
 from typing import Any
 
 from .engine import get_engine
+from .machine import label
+from .outcome import VARYING
 from .pages import measured_for, pairs_on, table_error
-from .render import anchor, preview_note
+from .render import anchor, preview_note, varying
 
 # (side that starts, path as the snippet names it) -> the column's heading, in column order.
 PATHS = {
@@ -23,37 +30,48 @@ PATHS = {
     ("pytorch", "ONNX Runtime"): "PyTorch → ONNX (torch.onnx) → ONNX Runtime",
     ("pytorch", "nobuco"): "PyTorch → Keras (nobuco)",
     ("pytorch", "onnx2tf"): "PyTorch → ONNX → TensorFlow (onnx2tf)",
+    ("pytorch", "litert-torch"): "PyTorch → LiteRT (litert-torch)",
     ("tensorflow", "by hand"): "Keras → PyTorch, by hand",
     ("tensorflow", "ONNX Runtime"): "Keras → ONNX (tf2onnx) → ONNX Runtime",
     ("tensorflow", "onnx2torch"): "Keras → ONNX → PyTorch (onnx2torch)",
 }
 Cell = tuple[str, str, dict[str, Any]]  # (pair, column heading, the cell as measured)
 _FIELDS = ("model", "path", "converted", "error", "max_abs", "max_rel", "trainable")
+_COST_FIELDS = ("model", "path", "seconds", "bytes")
 
 
-def _cells(page: str, function: str) -> list[Cell] | None:
-    """(pair, column heading, cell) for every cell the porting pairs on ``page`` measured, in
-    page order; ``None`` in a preview build."""
+def _measured(page: str, function: str, kind: str) -> tuple[list[Cell], set[str]] | None:
+    """(pair, column heading, entry) for every entry of ``kind`` ("cells" or "costs") the
+    porting pairs on ``page`` measured, in page order, and the machines they ran on; ``None``
+    in a preview build."""
     engine = get_engine()
     names = pairs_on(engine, page, function)
     if not engine.execute:
         return None
-    collected, found = engine.collect(), []
+    collected, found, machines = engine.collect(), [], set()
     for name in names:
         outcomes = [collected.outcomes[s.relpath] for s in collected.pairs[name].snippets]
         if all(o.ok and not isinstance(o.measured, dict) for o in outcomes):
             continue  # a pair with no figures (seeds): not a porting pair
+        machines |= {label(o.machine) for o in outcomes if o.machine}
         for side, figures in measured_for(engine, function, name).items():
-            if not isinstance(figures, dict) or not isinstance(figures.get("cells"), list):
-                raise table_error(engine, function, page, f"pair {name}, {side} side: `measured` has no list `cells`")
-            for cell in figures["cells"]:
-                problem = _problem(side, cell)
+            entries = figures.get(VARYING, {}).get(kind) if kind == "costs" else figures.get(kind)
+            if not isinstance(entries, list):
+                where = f'measured["{VARYING}"]' if kind == "costs" else "measured"
+                raise table_error(engine, function, page, f"pair {name}, {side} side: `{where}` has no list `{kind}`")
+            for entry in entries:
+                problem = _problem(side, entry) if kind == "cells" else _cost_problem(side, entry)
                 if problem:
                     raise table_error(engine, function, page, f"pair {name}, {side} side: {problem}")
-                found.append((name, PATHS[(side, cell["path"])], cell))
+                found.append((name, PATHS[(side, entry["path"])], entry))
     if not found:
-        raise table_error(engine, function, page, f"no pair on docs/{page} measured porting cells")
-    return found
+        raise table_error(engine, function, page, f"no pair on docs/{page} measured porting {kind}")
+    return found, machines
+
+
+def _cells(page: str, function: str) -> list[Cell] | None:
+    measured = _measured(page, function, "cells")
+    return None if measured is None else measured[0]
 
 
 def _problem(side: str, cell: Any) -> str | None:
@@ -63,6 +81,14 @@ def _problem(side: str, cell: Any) -> str | None:
         return f"unknown path {cell['path']!r}; known: {', '.join(p for s, p in PATHS if s == side)}"
     if cell["converted"] == (cell["error"] is not None) or (cell["converted"] and cell["max_abs"] is None):
         return f"{cell['model']}, {cell['path']}: a converted cell has figures, a failed one its error"
+    return None
+
+
+def _cost_problem(side: str, cost: Any) -> str | None:
+    if not isinstance(cost, dict) or set(cost) != set(_COST_FIELDS):
+        return f"a cost must have exactly the keys {', '.join(_COST_FIELDS)} (see sidebyside/porting.py)"
+    if (side, cost["path"]) not in PATHS:
+        return f"unknown path {cost['path']!r}; known: {', '.join(p for s, p in PATHS if s == side)}"
     return None
 
 
@@ -88,6 +114,38 @@ def porting_cells(page: str) -> str:
     if cells is None:
         return preview_note("the figures appear when the porting pairs run")
     return cells_markdown(cells)
+
+
+def porting_costs(page: str) -> str:
+    """Markdown table, marked as varying: per model and path, the seconds a conversion took and
+    the size of what it wrote, with the machine that measured them."""
+    measured = _measured(page, "porting_costs", "costs")
+    if measured is None:
+        return preview_note("the costs appear when the porting pairs run")
+    costs, machines = measured
+    where = "; ".join(sorted(machines)) or "an unrecorded machine"
+    return varying(costs_markdown(costs) + f"\n\nMeasured on {where}, in the build's run of each script.")
+
+
+def _size(count: int | None) -> str:
+    if count is None:
+        return "in memory"
+    for unit, scale in (("MB", 1e6), ("kB", 1e3)):
+        if count >= scale:
+            return f"{count / scale:.{1 if count < 10 * scale else 0}f} {unit}"
+    return f"{count} B"
+
+
+def costs_markdown(costs: list[Cell]) -> str:
+    columns = [heading for heading in PATHS.values() if any(c[1] == heading for c in costs)]
+    rows: dict[str, dict[str, str]] = {}
+    for name, heading, cost in costs:
+        text = f"{cost['seconds']:.1f} s, {_size(cost['bytes'])}"
+        rows.setdefault(cost["model"], {})[heading] = f"[{text}](#{anchor(name)})"
+    lines = ["| Model | " + " | ".join(columns) + " |", "| --- |" + " ---: |" * len(columns)]
+    for model, marks in rows.items():
+        lines.append(f"| {model} | " + " | ".join(marks.get(c, "–") for c in columns) + " |")
+    return "\n".join(lines)
 
 
 def matrix_markdown(cells: list[Cell]) -> str:
@@ -120,7 +178,7 @@ def cells_markdown(cells: list[Cell]) -> str:
 
 
 # The chart's marks: a colour for the framework a path starts from, a shape for the way across.
-_MARKS = {"by hand": "o", "ONNX Runtime": "s", "nobuco": "^", "onnx2tf": "D", "onnx2torch": "v"}
+_MARKS = {"by hand": "o", "ONNX Runtime": "s", "nobuco": "^", "onnx2tf": "D", "litert-torch": "P", "onnx2torch": "v"}
 
 
 def porting_chart(page: str) -> str:
