@@ -175,8 +175,11 @@ def test_a_cost_the_table_cannot_show_is_named_and_sizes_read_as_a_reader_would(
         ("porting/gpt2", porting.PATHS[("tensorflow", "onnx2torch")], cost | {"model": "GPT-2", "bytes": None}),
     ]
     table = porting.costs_markdown(costs)
-    assert "| MLP | [1.0 s, 26 kB](#pair-porting-mlp) | – |" in table
-    assert "| GPT-2 | [12.4 s, 2.3 MB](#pair-porting-gpt2) | [1.0 s, in memory](#pair-porting-gpt2) |" in table
+    assert "| MLP | [1.0\u00a0s, 26\u00a0kB](#pair-porting-mlp) | – |" in table
+    assert (
+        "| GPT-2 | [12.4\u00a0s, 2.3\u00a0MB](#pair-porting-gpt2) | [1.0\u00a0s, in memory](#pair-porting-gpt2) |"
+        in table
+    )
 
 
 def test_every_conversion_that_gave_a_model_has_its_cost_marked_as_varying(built_site):
@@ -198,5 +201,5 @@ def test_every_conversion_that_gave_a_model_has_its_cost_marked_as_varying(built
                 continue  # by hand: the porter's own code, not a conversion to time
             cost = costs.pop((row[0][0], heading), "–")
             if mark.startswith("✓"):  # a ✗ may have a cost too: written, then refused by its runtime
-                assert re.fullmatch(r"\d+\.\d s, ([\d.]+ (B|kB|MB)|in memory)", cost), (row[0][0], heading, cost)
+                assert re.fullmatch(r"\d+\.\d\xa0s, ([\d.]+\xa0(B|kB|MB)|in memory)", cost), (row[0][0], heading, cost)
     assert not [cost for cost in costs.values() if cost != "–"], "a cost of a conversion the matrix does not show"

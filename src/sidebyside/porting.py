@@ -132,15 +132,18 @@ def _size(count: int | None) -> str:
         return "in memory"
     for unit, scale in (("MB", 1e6), ("kB", 1e3)):
         if count >= scale:
-            return f"{count / scale:.{1 if count < 10 * scale else 0}f} {unit}"
-    return f"{count} B"
+            return f"{count / scale:.{1 if count < 10 * scale else 0}f}{_NBSP}{unit}"
+    return f"{count}{_NBSP}B"
+
+
+_NBSP = "\u00a0"  # a figure and its unit stay on one line in a narrow column
 
 
 def costs_markdown(costs: list[Cell]) -> str:
     columns = [heading for heading in PATHS.values() if any(c[1] == heading for c in costs)]
     rows: dict[str, dict[str, str]] = {}
     for name, heading, cost in costs:
-        text = f"{cost['seconds']:.1f} s, {_size(cost['bytes'])}"
+        text = f"{cost['seconds']:.1f}{_NBSP}s, {_size(cost['bytes'])}"
         rows.setdefault(cost["model"], {})[heading] = f"[{text}](#{anchor(name)})"
     lines = ["| Model | " + " | ".join(columns) + " |", "| --- |" + " ---: |" * len(columns)]
     for model, marks in rows.items():
